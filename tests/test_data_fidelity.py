@@ -26,7 +26,12 @@ SLUGS = [
     "joint-call-2024",
     "wpga-gsr",
 ]
-OPERATIVE_CLASSES = [OCSEA.OperativeParagraph, OCSEA.ActionPoint, OCSEA.Capability, OCSEA.Deliverable]
+OPERATIVE_CLASSES = [
+    OCSEA.OperativeParagraph,
+    OCSEA.ActionPoint,
+    OCSEA.Capability,
+    OCSEA.Deliverable,
+]
 
 
 def source(slug: str) -> str:
@@ -193,7 +198,8 @@ def test_known_errata_are_recorded_and_the_text_kept() -> None:
     assert any("2001" in str(interpol.value(e, OCSEA.erroneousText)) for e in errata)
     unga = instrument("unga-res-74-174")
     assert any(
-        str(unga.value(e, OCSEA.about)).endswith(("para_17", "fn_9")) for e in typed(unga, OCSEA.Erratum)
+        str(unga.value(e, OCSEA.about)).endswith(("para_17", "fn_9"))
+        for e in typed(unga, OCSEA.Erratum)
     )
     gsr = instrument("wpga-gsr")
     assert typed(gsr, OCSEA.Erratum), "the mislabelled 'Socios' row must be recorded"

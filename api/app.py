@@ -1,0 +1,111 @@
+"""The web app: the built graph over the SPARQL 1.1 Protocol.
+
+:func:`create_app` builds a FastAPI app for given :class:`~api.settings.Settings`. At startup
+(the lifespan) it opens the on-disk store made by ``ocsea build`` once:
+
+- read-only when no write token is configured (``OCSEA_WRITE_TOKEN`` unset): other processes may
+  read the same store;
+- read-write when a write token is configured, so that SPARQL Update can change it; only one
+  process may then open it.
+
+Routes:
+
+- ``GET /health``: ``{"status": "ok", "triples": N, "store": "/path/to/store"}``;
+- ``GET|POST /sparql``: queries, updates and the service description (:mod:`api.routes.sparql`).
+
+CORS allows ``GET``/``POST`` from any origin (no credentials). Run it with ``ocsea serve``.
+
+Example::
+
+    >>> from fastapi.testclient import TestClient                    # doctest: +SKIP
+    >>> with TestClient(create_app(Settings.from_env())) as client:  # doctest: +SKIP
+    ...     client.get("/sparql", params={"query": "ASK {}"}).json()
+    {'head': {}, 'boolean': True}
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse
+
+from api import __version__
+from api.routes import sparql
+from api.settings import Settings
+from api.sparql.engine import SparqlEngine
+from api.sparql.errors import ProtocolError
+from api.store.oxigraph import OxigraphRepository
+
+
+class StoreMissingError(RuntimeError):
+    """There is no store at the configured path (run ``ocsea build`` first)."""
+
+
+def store_exists(path: Path) -> bool:
+    """True when ``path`` holds a pyoxigraph (RocksDB) store."""
+    return (path / "CURRENT").is_file()
+
+
+def open_engine(settings: Settings) -> SparqlEngine:
+    """Open the store of ``settings`` (read-write only if writes are enabled) and its engine."""
+    if not store_exists(settings.store_path):
+        raise StoreMissingError(f"no store at {settings.store_path}: run 'ocsea build' first")
+    writable = bool(settings.write_token)
+    repository = OxigraphRepository(settings.store_path, read_only=not writable)
+    return SparqlEngine(
+        repository, timeout=settings.query_timeout, write_token=settings.write_token
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app serving the store of ``settings`` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = open_engine(settings)
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            engine.close()
+
+    app = FastAPI(
+        title="OCSEA Obligations Graph",
+        version=__version__,
+        description="The OCSEA Obligations Graph over the SPARQL 1.1 Protocol.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["Accept", "Content-Type"],
+    )
+
+    @app.exception_handler(ProtocolError)
+    async def protocol_error(request: Request, exc: ProtocolError) -> PlainTextResponse:
+        return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
+
+    @app.get("/health", summary="Is the store open, and how big is it")
+    async def health(request: Request) -> dict[str, Any]:
+        engine: SparqlEngine = request.app.state.engine
+        return {
+            "status": "ok",
+            "triples": len(engine.repository.store),
+            "store": str(settings.store_path),
+        }
+
+    app.include_router(sparql.router)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app of the environment (``uvicorn --factory api.app:create_app_from_env``)."""
+    return create_app(Settings.from_env())

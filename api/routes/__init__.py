@@ -1,0 +1,1 @@
+"""HTTP routes of the app (see :mod:`api.app`): :mod:`api.routes.sparql` serves ``/sparql``."""

@@ -1,0 +1,122 @@
+"""Where things are: project paths, the store location, the base IRI, reasoner memory.
+
+The project root is found from the package's own location (``api/`` sits at the root of the
+repository), so commands work from any working directory. Environment variables override:
+
+- ``OCSEA_ROOT``: the project root (default: the directory above ``api/``);
+- ``OCSEA_STORE``: the on-disk store (default: ``<root>/var/store``);
+- ``OCSEA_BASE_IRI``: the base of all project IRIs (default ``https://w3id.org/ocsea/``);
+- ``OCSEA_JAVA_MEMORY``: the Java heap, in MiB, given to the reasoner (default 2000);
+- ``OCSEA_QUERY_TIMEOUT``: seconds a SPARQL query may run in the server (default 10);
+- ``OCSEA_WRITE_TOKEN``: the bearer token that allows SPARQL Update on the server (default:
+  none, writes disabled).
+
+Example::
+
+    >>> from api.settings import Settings
+    >>> s = Settings.from_env({"OCSEA_STORE": "/tmp/ocsea-store"})
+    >>> str(s.store_path)
+    '/tmp/ocsea-store'
+    >>> s.instruments_dir.name
+    'instruments'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+"""The directory of the ``api`` package."""
+
+DEFAULT_ROOT = PACKAGE_DIR.parent
+"""The project root: the directory that holds ``api/``, ``ontology/``, ``data/``, ``shapes/``."""
+
+DEFAULT_BASE_IRI = "https://w3id.org/ocsea/"
+DEFAULT_JAVA_MEMORY_MB = 2000
+DEFAULT_QUERY_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and options of one run. Build it with :meth:`from_env` (or directly in tests)."""
+
+    root: Path
+    store_path: Path
+    base_iri: str = DEFAULT_BASE_IRI
+    java_memory_mb: int = DEFAULT_JAVA_MEMORY_MB
+    query_timeout: float = DEFAULT_QUERY_TIMEOUT
+    write_token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from ``environ`` (default: ``os.environ``), with the defaults above."""
+        env = os.environ if environ is None else environ
+        root = (
+            Path(env["OCSEA_ROOT"]).expanduser().resolve()
+            if env.get("OCSEA_ROOT")
+            else DEFAULT_ROOT
+        )
+        store = env.get("OCSEA_STORE")
+        store_path = Path(store).expanduser().absolute() if store else root / "var" / "store"
+        base_iri = env.get("OCSEA_BASE_IRI") or DEFAULT_BASE_IRI
+        if not base_iri.endswith(("/", "#")):
+            base_iri += "/"
+        memory = env.get("OCSEA_JAVA_MEMORY")
+        try:
+            java_memory_mb = int(memory) if memory else DEFAULT_JAVA_MEMORY_MB
+        except ValueError:
+            raise ValueError(f"OCSEA_JAVA_MEMORY must be a number of MiB, not {memory!r}") from None
+        timeout = env.get("OCSEA_QUERY_TIMEOUT")
+        try:
+            query_timeout = float(timeout) if timeout else DEFAULT_QUERY_TIMEOUT
+        except ValueError:
+            query_timeout = -1.0
+        if not query_timeout > 0:
+            raise ValueError(
+                f"OCSEA_QUERY_TIMEOUT must be a positive number of seconds, not {timeout!r}"
+            )
+        return cls(
+            root=root,
+            store_path=store_path,
+            base_iri=base_iri,
+            java_memory_mb=java_memory_mb,
+            query_timeout=query_timeout,
+            write_token=env.get("OCSEA_WRITE_TOKEN") or None,
+        )
+
+    def with_store(self, store_path: Path) -> Settings:
+        """The same settings with another store path (for ``--store``)."""
+        return replace(self, store_path=store_path.expanduser().absolute())
+
+    @property
+    def ontology_dir(self) -> Path:
+        """``ontology/``: the core ontology and its alignments."""
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        """``data/``: vocabularies, instruments, correspondences and source texts."""
+        return self.root / "data"
+
+    @property
+    def vocabularies_dir(self) -> Path:
+        """``data/vocabularies/``: the SKOS schemes (forces, themes, qualifiers, small schemes)."""
+        return self.data_dir / "vocabularies"
+
+    @property
+    def instruments_dir(self) -> Path:
+        """``data/instruments/``: one file per encoded instrument."""
+        return self.data_dir / "instruments"
+
+    @property
+    def correspondences_file(self) -> Path:
+        """``data/correspondences.ttl``: the cross-instrument correspondences."""
+        return self.data_dir / "correspondences.ttl"
+
+    @property
+    def shapes_dir(self) -> Path:
+        """``shapes/``: the SHACL shapes."""
+        return self.root / "shapes"

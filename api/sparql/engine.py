@@ -1,0 +1,227 @@
+"""Run SPARQL on the store: queries with a time limit, updates under a lock and a token.
+
+:class:`SparqlEngine` wraps an :class:`~api.store.oxigraph.OxigraphRepository`:
+
+- **queries** run, together with the serialisation of their results by pyoxigraph's own writers
+  (``QueryResultsFormat`` / ``RdfFormat``), in daemon worker threads (at most ``workers`` at
+  once). The caller waits at most ``timeout`` seconds and then gets a 503. pyoxigraph cannot
+  cancel a running query: the thread goes on until the query ends and only its result is thrown
+  away, so a few runaway queries can occupy all the slots (a query waiting for a free slot
+  counts that wait against its own limit). Real cancellation is left for later.
+- **dataset**: the protocol's ``default-graph-uri``/``named-graph-uri`` become pyoxigraph's
+  ``default_graph``/``named_graphs`` (and replace any ``FROM``/``FROM NAMED`` of the query, as
+  the protocol says). Without them, a query without ``FROM`` sees the union of all named graphs
+  as its default graph; a query with ``FROM`` gets the dataset it names.
+- **SERVICE is refused** (400): pyoxigraph has no hook for ``SERVICE`` calls, so the query text
+  is checked by :func:`api.sparql.lexer.has_keyword` (conservative: a bare ``SERVICE`` word
+  anywhere outside strings, IRIs and names is refused).
+- **updates** need ``Authorization: Bearer <token>`` matching ``OCSEA_WRITE_TOKEN`` (compared with
+  :func:`hmac.compare_digest`); they run one at a time under a lock, without a time limit.
+  ``using-graph-uri``/``using-named-graph-uri`` are applied by adding ``USING`` clauses to the
+  text (see :func:`api.sparql.lexer.add_using`); with ``USING``/``WITH`` already in the update
+  that is a 400. Updates see the store's own default graph (not the union), as SPARQL Update
+  defines. No SHACL check is made on updates yet.
+
+The project's prefixes (:data:`api.namespaces.PREFIXES`) are predeclared for queries and updates;
+relative IRIs resolve against the endpoint's URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+
+from api.namespaces import PREFIXES
+from api.sparql.errors import ProtocolError
+from api.sparql.lexer import add_using, first_keyword, has_keyword
+from api.sparql.negotiation import ResultFormat, ResultKind, negotiate
+from api.sparql.request import QueryOperation, UpdateOperation
+from api.store.oxigraph import OxigraphRepository
+
+T = TypeVar("T")
+
+UPDATE_FORMS = {
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "CREATE",
+    "DROP",
+    "COPY",
+    "MOVE",
+    "ADD",
+    "WITH",
+}
+SERVICE_REFUSED = "SERVICE federation is disabled on this endpoint"
+
+
+def _prefixes() -> dict[str, str]:
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+def _syntax_error(kind: str, exc: SyntaxError, text: str) -> ProtocolError:
+    message = f"{kind} syntax error: {exc}"
+    if kind == "query" and first_keyword(text) in UPDATE_FORMS:
+        message = (
+            "this is a SPARQL Update, not a query: POST it as application/sparql-update or as "
+            f"the form field update= (with the write token). {message}"
+        )
+    return ProtocolError(400, message)
+
+
+class SparqlEngine:
+    """Queries and updates over one repository, shared by all requests of the app."""
+
+    def __init__(
+        self,
+        repository: OxigraphRepository,
+        *,
+        timeout: float,
+        write_token: str | None = None,
+        workers: int = 4,
+    ) -> None:
+        self.repository = repository
+        self.timeout = timeout
+        self._write_token = write_token
+        self._slots = threading.BoundedSemaphore(workers)
+        self._write_lock = threading.Lock()
+
+    @property
+    def writable(self) -> bool:
+        """True when updates are possible: a token is configured and the store is read-write."""
+        return bool(self._write_token) and not self.repository.read_only
+
+    def close(self) -> None:
+        """Close the store (abandoned queries still running keep their own reference)."""
+        self.repository.close()
+
+    async def _run(self, function: Callable[[], T], timeout: float | None) -> T:
+        """Run ``function`` in a daemon thread (at most ``workers`` at once), wait ``timeout``.
+
+        Daemon threads, not a ``ThreadPoolExecutor``: an abandoned query must not keep the
+        process from exiting (the executor's threads are joined at exit).
+        """
+        future: Future[T] = Future()
+
+        def work() -> None:
+            with self._slots:
+                if not future.set_running_or_notify_cancel():
+                    return  # given up on while waiting for a free slot
+                try:
+                    future.set_result(function())
+                except BaseException as exc:
+                    future.set_exception(exc)
+
+        threading.Thread(target=work, name="sparql", daemon=True).start()
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def _query_arguments(self, op: QueryOperation, base_iri: str | None) -> dict[str, Any]:
+        arguments: dict[str, Any] = {"prefixes": _prefixes(), "base_iri": base_iri}
+        if op.has_dataset:
+            arguments["default_graph"] = [ox.NamedNode(g) for g in op.default_graphs]
+            arguments["named_graphs"] = [ox.NamedNode(g) for g in op.named_graphs]
+        elif not has_keyword(op.query, "FROM"):
+            # pyoxigraph's union flag would also override FROM, so only without FROM
+            arguments["use_default_graph_as_union"] = True
+        return arguments
+
+    async def query(
+        self,
+        op: QueryOperation,
+        *,
+        accept: str | None = None,
+        format: str | None = None,
+        base_iri: str | None = None,
+    ) -> tuple[bytes, ResultFormat]:
+        """Run ``op`` and serialise its result in the negotiated format."""
+        if has_keyword(op.query, "SERVICE"):
+            raise ProtocolError(400, SERVICE_REFUSED)
+        arguments = self._query_arguments(op, base_iri)
+        store = self.repository.store
+
+        def run() -> tuple[bytes, ResultFormat]:
+            try:
+                result = store.query(op.query, **arguments)
+            except SyntaxError as exc:
+                raise _syntax_error("query", exc, op.query) from None
+            if isinstance(result, ox.QueryBoolean):
+                kind = ResultKind.ASK
+            elif isinstance(result, ox.QuerySolutions):
+                kind = ResultKind.SELECT
+            else:
+                kind = ResultKind.GRAPH
+            try:
+                chosen = negotiate(kind, accept, format)
+                data: bytes = result.serialize(format=chosen.oxigraph)
+            finally:
+                # pyoxigraph results must be dropped on the thread that made them; an error's
+                # traceback would carry this frame to the event loop's thread
+                del result
+            return data, chosen
+
+        try:
+            return await self._run(run, self.timeout)
+        except TimeoutError:
+            raise ProtocolError(
+                503,
+                f"the query took longer than the limit of {self.timeout:g} s and was abandoned "
+                "(simplify it, or add LIMIT)",
+            ) from None
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the store's named graphs."""
+        return [str(g) for g in self.repository.graphs()]
+
+    # -- updates ----------------------------------------------------------------------------
+
+    def authorize(self, authorization: str | None) -> None:
+        """Check the ``Authorization`` header of an update: 403 or 401 when not allowed."""
+        if not self.writable:
+            raise ProtocolError(
+                403, "writes are disabled on this endpoint (no OCSEA_WRITE_TOKEN is configured)"
+            )
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ProtocolError(
+                401,
+                "updates need an 'Authorization: Bearer <token>' header",
+                {"WWW-Authenticate": 'Bearer realm="sparql"'},
+            )
+        expected = self._write_token or ""
+        if not hmac.compare_digest(token.strip().encode("utf-8"), expected.encode("utf-8")):
+            raise ProtocolError(403, "the write token is not valid")
+
+    async def update(self, op: UpdateOperation, *, base_iri: str | None = None) -> None:
+        """Run the update ``op`` (the caller has checked the token with :meth:`authorize`)."""
+        if has_keyword(op.update, "SERVICE"):
+            raise ProtocolError(400, SERVICE_REFUSED)
+        text = op.update
+        if op.using_graphs or op.using_named_graphs:
+            if has_keyword(text, "USING", "WITH"):
+                raise ProtocolError(
+                    400,
+                    "the request gives using-graph-uri/using-named-graph-uri and the update has "
+                    "USING or WITH: give the dataset in one place only",
+                )
+            try:
+                text = add_using(text, op.using_graphs, op.using_named_graphs)
+            except ValueError as exc:
+                raise ProtocolError(400, str(exc)) from None
+        repository = self.repository
+
+        def run() -> None:
+            with self._write_lock:
+                try:
+                    repository.update(text, base_iri=base_iri, prefixes=_prefixes())
+                except SyntaxError as exc:
+                    raise ProtocolError(400, f"update syntax error: {exc}") from None
+
+        await self._run(run, None)
