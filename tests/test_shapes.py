@@ -1027,7 +1027,7 @@ MUTANTS: list[Mutant] = [
     m(
         "statement-topic-missing",
         "Statement-themeTopic",
-        INFO,
+        W,
         drop(ST1, OCSEA.theme, TOPIC["reporting-hotlines"]),
     ),
     m(
@@ -1188,7 +1188,7 @@ MUTANTS: list[Mutant] = [
     m(
         "note-about-two-things",
         "EditorialNote-aboutOne",
-        V,
+        INFO,
         add(TFI.note_1, OCSEA.about, TFI.para_1),
     ),
     m("note-comment-missing", "EditorialNote-comment", V, drop(TFI.note_1, RDFS.comment)),
