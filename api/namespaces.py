@@ -30,6 +30,7 @@ BASE_IRI = "https://w3id.org/ocsea/"
 OCSEA = Namespace(BASE_IRI + "ontology#")
 ID = Namespace(BASE_IRI + "id/")
 GRAPH = Namespace(BASE_IRI + "id/graph/")
+SHAPES = Namespace(BASE_IRI + "shapes#")
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 CITO = Namespace("http://purl.org/spar/cito/")
@@ -42,6 +43,7 @@ PREFIXES: dict[str, Namespace] = {
     "ocsea": OCSEA,
     "id": ID,
     "graph": GRAPH,
+    "osh": SHAPES,
     "eli": ELI,
     "cito": CITO,
     "dpv": DPV,
