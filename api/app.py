@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -35,28 +34,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 
 from api import __version__
-from api.routes import sparql
+from api.routes import catalogue, graph_store, linked_data, rest, sparql, validate
 from api.settings import Settings
 from api.sparql.engine import SparqlEngine
 from api.sparql.errors import ProtocolError
-from api.store.oxigraph import OxigraphRepository
-
-
-class StoreMissingError(RuntimeError):
-    """There is no store at the configured path (run ``ocsea build`` first)."""
-
-
-def store_exists(path: Path) -> bool:
-    """True when ``path`` holds a pyoxigraph (RocksDB) store."""
-    return (path / "CURRENT").is_file()
+from api.store import open_repository
 
 
 def open_engine(settings: Settings) -> SparqlEngine:
-    """Open the store of ``settings`` (read-write only if writes are enabled) and its engine."""
-    if not store_exists(settings.store_path):
-        raise StoreMissingError(f"no store at {settings.store_path}: run 'ocsea build' first")
+    """The repository of ``settings`` (read-write only if writes are enabled) and its engine."""
     writable = bool(settings.write_token)
-    repository = OxigraphRepository(settings.store_path, read_only=not writable)
+    repository = open_repository(settings, writable=writable)
     return SparqlEngine(
         repository, timeout=settings.query_timeout, write_token=settings.write_token
     )
@@ -98,11 +86,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine: SparqlEngine = request.app.state.engine
         return {
             "status": "ok",
-            "triples": len(engine.repository.store),
-            "store": str(settings.store_path),
+            "triples": engine.repository.count(),
+            "store": engine.repository.describe(),
         }
 
     app.include_router(sparql.router)
+    app.include_router(rest.router)
+    app.include_router(catalogue.router)
+    app.include_router(linked_data.router)
+    app.include_router(validate.router)
+    app.include_router(graph_store.router)
     return app
 
 

@@ -143,10 +143,11 @@ def serve_command(
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql (building it first if needed)."""
     import uvicorn
 
-    from api.app import create_app, store_exists
+    from api.app import create_app
+    from api.store import store_exists
 
     settings = _settings(store)
-    if not store_exists(settings.store_path):
+    if settings.remote is None and not store_exists(settings):
         typer.echo(f"no store at {settings.store_path}: building it first", err=True)
         _build(settings)
     uvicorn.run(create_app(settings), host=host, port=port)

@@ -9,7 +9,12 @@ repository), so commands work from any working directory. Environment variables 
 - ``OCSEA_JAVA_MEMORY``: the Java heap, in MiB, given to the reasoner (default 2000);
 - ``OCSEA_QUERY_TIMEOUT``: seconds a SPARQL query may run in the server (default 10);
 - ``OCSEA_WRITE_TOKEN``: the bearer token that allows SPARQL Update on the server (default:
-  none, writes disabled).
+  none, writes disabled);
+- ``OCSEA_SPARQL_ENDPOINT``: serve a remote SPARQL 1.1 server instead of the embedded store (its
+  query URL); with ``OCSEA_SPARQL_UPDATE_ENDPOINT`` (default: the query URL),
+  ``OCSEA_GRAPH_STORE_ENDPOINT`` (Graph Store Protocol URL; default: none, graphs are then written
+  with SPARQL Update) and ``OCSEA_REMOTE_USER``/``OCSEA_REMOTE_PASSWORD`` (HTTP basic or digest
+  authentication, see :mod:`api.store.remote`).
 
 Example::
 
@@ -40,6 +45,39 @@ DEFAULT_QUERY_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
+class RemoteEndpoint:
+    """Where a remote SPARQL 1.1 server answers (see :mod:`api.store.remote`)."""
+
+    query_url: str
+    update_url: str
+    graph_store_url: str | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> RemoteEndpoint | None:
+        """The remote endpoint configured in ``env``, or ``None`` (embedded store)."""
+        query_url = env.get("OCSEA_SPARQL_ENDPOINT")
+        if not query_url:
+            return None
+        for name in (
+            "OCSEA_SPARQL_ENDPOINT",
+            "OCSEA_SPARQL_UPDATE_ENDPOINT",
+            "OCSEA_GRAPH_STORE_ENDPOINT",
+        ):
+            value = env.get(name)
+            if value and not value.startswith(("http://", "https://")):
+                raise ValueError(f"{name} must be an http(s) URL, not {value!r}")
+        return cls(
+            query_url=query_url,
+            update_url=env.get("OCSEA_SPARQL_UPDATE_ENDPOINT") or query_url,
+            graph_store_url=env.get("OCSEA_GRAPH_STORE_ENDPOINT") or None,
+            user=env.get("OCSEA_REMOTE_USER") or None,
+            password=env.get("OCSEA_REMOTE_PASSWORD") or None,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Paths and options of one run. Build it with :meth:`from_env` (or directly in tests)."""
 
@@ -49,6 +87,7 @@ class Settings:
     java_memory_mb: int = DEFAULT_JAVA_MEMORY_MB
     query_timeout: float = DEFAULT_QUERY_TIMEOUT
     write_token: str | None = field(default=None, repr=False)
+    remote: RemoteEndpoint | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +124,7 @@ class Settings:
             java_memory_mb=java_memory_mb,
             query_timeout=query_timeout,
             write_token=env.get("OCSEA_WRITE_TOKEN") or None,
+            remote=RemoteEndpoint.from_env(env),
         )
 
     def with_store(self, store_path: Path) -> Settings:

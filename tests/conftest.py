@@ -1,4 +1,4 @@
-"""Shared fixtures: project paths, a temporary store, and a small temporary project.
+"""Shared fixtures: project paths, a temporary store, a small temporary project, the real store.
 
 ``fixture_project`` is a copy of the real ontology and vocabularies with one fixture instrument
 file and the test-only shapes, so build and reasoning can be tested on known data whatever the
@@ -8,10 +8,13 @@ state of ``data/instruments``.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.build import build
 from api.settings import DEFAULT_ROOT, Settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -67,3 +70,35 @@ def fixture_project(tmp_path: Path, project_root: Path, test_shapes: Path) -> Se
         {"test-decision.ttl": FIXTURES / "valid-instrument.ttl"},
         test_shapes,
     )
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real ontology and data built once (with the reasoner) into a temporary directory.
+
+    The shapes are left out: SHACL is not what is tested with it, and the shapes and data may be
+    mid-edit; the store is otherwise what ``ocsea build`` makes. Treat it as read-only (copy it
+    with ``shutil.copytree`` to write).
+    """
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(DEFAULT_ROOT / "ontology", root / "ontology")
+    shutil.copytree(DEFAULT_ROOT / "data", root / "data")
+    (root / "shapes").mkdir()
+    store = root / "var" / "store"
+    build(store, Settings.from_env({"OCSEA_ROOT": str(root)}))
+    return store
+
+
+@pytest.fixture(scope="session")
+def real_settings(built_store: Path) -> Settings:
+    """Settings of the real project over the shared built store (read-only, no write token)."""
+    return Settings.from_env({"OCSEA_ROOT": str(DEFAULT_ROOT)}).with_store(built_store)
+
+
+@pytest.fixture(scope="session")
+def real_client(real_settings: Settings) -> Iterator[TestClient]:
+    """A read-only app over the real built store, shared by the whole session."""
+    from api.app import create_app
+
+    with TestClient(create_app(real_settings)) as test_client:
+        yield test_client

@@ -16,31 +16,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from api.app import create_app
-from api.build import build
 from api.namespaces import OCSEA
 from api.settings import DEFAULT_ROOT, Settings
-from api.sparql.lexer import add_using, has_keyword
+from api.sparql_lexer import add_using, has_keyword
 
 COUNT = "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a ocsea:EncodedInstrument }"
 ASK = "ASK { ?i a ocsea:EncodedInstrument }"
 CONSTRUCT = "CONSTRUCT { ?i a ocsea:EncodedInstrument } WHERE { ?i a ocsea:EncodedInstrument }"
 TOKEN = "s3cret-token"
-
-
-@pytest.fixture(scope="session")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real ontology and data built once (with the reasoner) into a temporary directory.
-
-    The shapes are left out: SHACL is not what is tested here, and the shapes and data may be
-    mid-edit; the served store is otherwise what ``ocsea build`` makes.
-    """
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(DEFAULT_ROOT / "ontology", root / "ontology")
-    shutil.copytree(DEFAULT_ROOT / "data", root / "data")
-    (root / "shapes").mkdir()
-    store = root / "var" / "store"
-    build(store, Settings.from_env({"OCSEA_ROOT": str(root)}))
-    return store
 
 
 @pytest.fixture(scope="module")

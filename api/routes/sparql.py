@@ -13,6 +13,7 @@ from typing import Annotated
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Request, Response
 
+from api.deps import get_engine
 from api.sparql.engine import SparqlEngine
 from api.sparql.negotiation import ResultKind, negotiate
 from api.sparql.request import DescribeService, QueryOperation, parse_request
@@ -25,12 +26,6 @@ SD_PREFIXES = {
     "formats": "http://www.w3.org/ns/formats/",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
 }
-
-
-def get_engine(request: Request) -> SparqlEngine:
-    """The app's :class:`SparqlEngine` (opened once, at startup)."""
-    engine: SparqlEngine = request.app.state.engine
-    return engine
 
 
 def _endpoint(request: Request) -> str:

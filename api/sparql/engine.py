@@ -1,9 +1,11 @@
 """Run SPARQL on the store: queries with a time limit, updates under a lock and a token.
 
-:class:`SparqlEngine` wraps an :class:`~api.store.oxigraph.OxigraphRepository`:
+:class:`SparqlEngine` wraps any :class:`~api.store.base.Repository`:
 
-- **queries** run, together with the serialisation of their results by pyoxigraph's own writers
-  (``QueryResultsFormat`` / ``RdfFormat``), in daemon worker threads (at most ``workers`` at
+- **queries**: the form (``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE``) is read from the text, the
+  result format negotiated (406 before any work), and the query runs, together with the
+  serialisation of its result by the engine itself (:meth:`Repository.raw_query`), in daemon
+  worker threads (at most ``workers`` at
   once). The caller waits at most ``timeout`` seconds and then gets a 503. pyoxigraph cannot
   cancel a running query: the thread goes on until the query ends and only its result is thrown
   away, so a few runaway queries can occupy all the slots (a query waiting for a free slot
@@ -13,12 +15,12 @@
   the protocol says). Without them, a query without ``FROM`` sees the union of all named graphs
   as its default graph; a query with ``FROM`` gets the dataset it names.
 - **SERVICE is refused** (400): pyoxigraph has no hook for ``SERVICE`` calls, so the query text
-  is checked by :func:`api.sparql.lexer.has_keyword` (conservative: a bare ``SERVICE`` word
+  is checked by :func:`api.sparql_lexer.has_keyword` (conservative: a bare ``SERVICE`` word
   anywhere outside strings, IRIs and names is refused).
 - **updates** need ``Authorization: Bearer <token>`` matching ``OCSEA_WRITE_TOKEN`` (compared with
   :func:`hmac.compare_digest`); they run one at a time under a lock, without a time limit.
   ``using-graph-uri``/``using-named-graph-uri`` are applied by adding ``USING`` clauses to the
-  text (see :func:`api.sparql.lexer.add_using`); with ``USING``/``WITH`` already in the update
+  text (see :func:`api.sparql_lexer.add_using`); with ``USING``/``WITH`` already in the update
   that is a 400. Updates see the store's own default graph (not the union), as SPARQL Update
   defines. No SHACL check is made on updates yet.
 
@@ -33,16 +35,13 @@ import hmac
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import pyoxigraph as ox
-
-from api.namespaces import PREFIXES
 from api.sparql.errors import ProtocolError
-from api.sparql.lexer import add_using, first_keyword, has_keyword
 from api.sparql.negotiation import ResultFormat, ResultKind, negotiate
 from api.sparql.request import QueryOperation, UpdateOperation
-from api.store.oxigraph import OxigraphRepository
+from api.sparql_lexer import add_using, first_keyword, has_keyword
+from api.store.base import Dataset, ReadOnlyError, Repository, RepositoryError
 
 T = TypeVar("T")
 
@@ -61,8 +60,17 @@ UPDATE_FORMS = {
 SERVICE_REFUSED = "SERVICE federation is disabled on this endpoint"
 
 
-def _prefixes() -> dict[str, str]:
-    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+QUERY_KINDS = {
+    "SELECT": ResultKind.SELECT,
+    "ASK": ResultKind.ASK,
+    "CONSTRUCT": ResultKind.GRAPH,
+    "DESCRIBE": ResultKind.GRAPH,
+}
+
+
+def query_kind(text: str) -> ResultKind:
+    """What the query returns, from its form (an unknown form is left to the parser to refuse)."""
+    return QUERY_KINDS.get(first_keyword(text) or "", ResultKind.SELECT)
 
 
 def _syntax_error(kind: str, exc: SyntaxError, text: str) -> ProtocolError:
@@ -80,7 +88,7 @@ class SparqlEngine:
 
     def __init__(
         self,
-        repository: OxigraphRepository,
+        repository: Repository,
         *,
         timeout: float,
         write_token: str | None = None,
@@ -123,16 +131,6 @@ class SparqlEngine:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def _query_arguments(self, op: QueryOperation, base_iri: str | None) -> dict[str, Any]:
-        arguments: dict[str, Any] = {"prefixes": _prefixes(), "base_iri": base_iri}
-        if op.has_dataset:
-            arguments["default_graph"] = [ox.NamedNode(g) for g in op.default_graphs]
-            arguments["named_graphs"] = [ox.NamedNode(g) for g in op.named_graphs]
-        elif not has_keyword(op.query, "FROM"):
-            # pyoxigraph's union flag would also override FROM, so only without FROM
-            arguments["use_default_graph_as_union"] = True
-        return arguments
-
     async def query(
         self,
         op: QueryOperation,
@@ -144,31 +142,22 @@ class SparqlEngine:
         """Run ``op`` and serialise its result in the negotiated format."""
         if has_keyword(op.query, "SERVICE"):
             raise ProtocolError(400, SERVICE_REFUSED)
-        arguments = self._query_arguments(op, base_iri)
-        store = self.repository.store
+        chosen = negotiate(query_kind(op.query), accept, format)
+        dataset = Dataset(op.default_graphs, op.named_graphs) if op.has_dataset else None
+        repository = self.repository
 
-        def run() -> tuple[bytes, ResultFormat]:
+        def run() -> bytes:
             try:
-                result = store.query(op.query, **arguments)
+                return repository.raw_query(
+                    op.query, chosen.media_type, dataset=dataset, base_iri=base_iri
+                )
             except SyntaxError as exc:
                 raise _syntax_error("query", exc, op.query) from None
-            if isinstance(result, ox.QueryBoolean):
-                kind = ResultKind.ASK
-            elif isinstance(result, ox.QuerySolutions):
-                kind = ResultKind.SELECT
-            else:
-                kind = ResultKind.GRAPH
-            try:
-                chosen = negotiate(kind, accept, format)
-                data: bytes = result.serialize(format=chosen.oxigraph)
-            finally:
-                # pyoxigraph results must be dropped on the thread that made them; an error's
-                # traceback would carry this frame to the event loop's thread
-                del result
-            return data, chosen
+            except RepositoryError as exc:
+                raise ProtocolError(503, f"the store could not answer: {exc}") from None
 
         try:
-            return await self._run(run, self.timeout)
+            return await self._run(run, self.timeout), chosen
         except TimeoutError:
             raise ProtocolError(
                 503,
@@ -220,8 +209,12 @@ class SparqlEngine:
         def run() -> None:
             with self._write_lock:
                 try:
-                    repository.update(text, base_iri=base_iri, prefixes=_prefixes())
+                    repository.update(text, base_iri=base_iri)
                 except SyntaxError as exc:
                     raise ProtocolError(400, f"update syntax error: {exc}") from None
+                except ReadOnlyError:
+                    raise ProtocolError(403, "the store is read-only") from None
+                except RepositoryError as exc:
+                    raise ProtocolError(503, f"the store could not apply it: {exc}") from None
 
         await self._run(run, None)

@@ -3,6 +3,11 @@
 On disk (a RocksDB directory, e.g. ``var/store``) or in memory (``path=None``). One process may
 open a directory read-write; others may open it with ``read_only=True``.
 
+Bindings are pyoxigraph ``substitutions`` (the variable is replaced in the parsed query, SEP-0007),
+so values never touch the query text. :meth:`OxigraphRepository.put_graph` replaces a graph in
+one SPARQL Update (``DROP SILENT GRAPH`` + ``INSERT DATA``), which Oxigraph applies as one
+transaction: readers and a crash see the old graph or the new one, never a mix.
+
 Example::
 
     >>> from rdflib import Graph, URIRef
@@ -27,8 +32,18 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from api.namespaces import bind_prefixes, sparql_prologue
-from api.store.base import QueryResult, SelectResult
+from api.namespaces import PREFIXES, bind_prefixes
+from api.sparql_lexer import has_keyword
+from api.store.base import (
+    Bindings,
+    Dataset,
+    QueryResult,
+    ReadOnlyError,
+    RepositoryError,
+    SelectResult,
+)
+
+_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 def to_rdflib(term: Any) -> Node:
@@ -45,6 +60,36 @@ def to_rdflib(term: Any) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unsupported term in a result: {term!r}")
+
+
+def to_oxigraph(term: Node) -> Any:
+    """An rdflib term as a pyoxigraph term (for substitutions and quads)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot bind {term!r}: only IRIs, blank nodes and literals")
+
+
+def _substitutions(bindings: Bindings | None) -> dict[Any, Any] | None:
+    if not bindings:
+        return None
+    return {ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()}
+
+
+def _result_format(media_type: str) -> Any:
+    """The pyoxigraph results or RDF format of ``media_type`` (``ValueError`` if unknown)."""
+    for factory in (ox.QueryResultsFormat.from_media_type, ox.RdfFormat.from_media_type):
+        found = factory(media_type)
+        if found is not None:
+            return found
+    raise ValueError(f"no serialiser for {media_type!r}")
 
 
 def _graph_from_ntriples(data: bytes) -> Graph:
@@ -98,8 +143,34 @@ class OxigraphRepository:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def query(self, sparql: str) -> QueryResult:
-        result = self.store.query(sparql_prologue() + sparql, use_default_graph_as_union=True)
+    def describe(self) -> str:
+        return str(self.path) if self.path is not None else "memory"
+
+    def _run(
+        self,
+        sparql: str,
+        bindings: Bindings | None,
+        dataset: Dataset | None = None,
+        base_iri: str | None = None,
+    ) -> Any:
+        arguments: dict[str, Any] = {
+            "prefixes": _PREFIXES,
+            "base_iri": base_iri,
+            "substitutions": _substitutions(bindings),
+        }
+        if dataset is not None:
+            arguments["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
+            arguments["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+        elif not has_keyword(sparql, "FROM"):
+            # pyoxigraph's union flag would also override FROM, so only without FROM
+            arguments["use_default_graph_as_union"] = True
+        try:
+            return self.store.query(sparql, **arguments)
+        except OSError as exc:
+            raise RepositoryError(f"the store could not be read: {exc}") from exc
+
+    def query(self, sparql: str, bindings: Bindings | None = None) -> QueryResult:
+        result = self._run(sparql, bindings)
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QuerySolutions):
@@ -120,27 +191,50 @@ class OxigraphRepository:
             )
         return graph
 
-    def construct(self, sparql: str) -> Graph:
-        result = self.query(sparql)
+    def raw_query(
+        self,
+        sparql: str,
+        media_type: str,
+        *,
+        dataset: Dataset | None = None,
+        base_iri: str | None = None,
+        bindings: Bindings | None = None,
+    ) -> bytes:
+        result_format = _result_format(media_type)
+        result = self._run(sparql, bindings, dataset, base_iri)
+        try:
+            data: bytes = result.serialize(format=result_format)
+        finally:
+            # pyoxigraph results must be dropped on the thread that made them; an error's
+            # traceback would carry this frame to another thread
+            del result
+        return data
+
+    def construct(self, sparql: str, bindings: Bindings | None = None) -> Graph:
+        result = self.query(sparql, bindings)
         if not isinstance(result, Graph):
             raise ValueError("construct() needs a CONSTRUCT or DESCRIBE query")
         return result
 
-    def select(self, sparql: str) -> SelectResult:
-        """Run a ``SELECT`` query."""
-        result = self.query(sparql)
+    def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult:
+        result = self.query(sparql, bindings)
         if not isinstance(result, SelectResult):
             raise ValueError("select() needs a SELECT query")
         return result
 
-    def update(
-        self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None
-    ) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL Update (transactional: all or nothing). ``SyntaxError`` if invalid."""
+        self._check_writable()
+        try:
+            self.store.update(sparql, base_iri=base_iri, prefixes=_PREFIXES)
+        except OSError as exc:
+            raise RepositoryError(f"the store could not be written: {exc}") from exc
+        finally:
+            self._version = None
+
+    def _check_writable(self) -> None:
         if self.read_only:
-            raise RuntimeError("the repository is open read-only")
-        self.store.update(sparql, base_iri=base_iri, prefixes=prefixes)
-        self._version = None
+            raise ReadOnlyError("the repository is open read-only")
 
     # -- graphs -----------------------------------------------------------------------------
 
@@ -156,20 +250,17 @@ class OxigraphRepository:
         return _graph_from_ntriples(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name))
 
     def put_graph(self, graph: URIRef, content: Graph) -> None:
+        self._check_writable()
         name = ox.NamedNode(str(graph))
-        data = content.serialize(format="nt", encoding="utf-8")
-        if self.store.contains_named_graph(name):
-            self.store.remove_graph(name)
-        self.store.add_graph(name)
-        if data.strip():
-            self.store.load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
-        self._version = None
+        triples = content.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        # one update = one transaction: DROP and INSERT land together or not at all
+        self.update(f"DROP SILENT GRAPH {name} ; INSERT DATA {{ GRAPH {name} {{\n{triples}}} }}")
+        if not triples.strip():
+            self.store.add_graph(name)  # keep the (empty) graph visible in graphs()
 
     def delete_graph(self, graph: URIRef) -> None:
-        name = ox.NamedNode(str(graph))
-        if self.store.contains_named_graph(name):
-            self.store.remove_graph(name)
-        self._version = None
+        self._check_writable()
+        self.update(f"DROP SILENT GRAPH {ox.NamedNode(str(graph))}")
 
     def count(self, graph: URIRef | None = None) -> int:
         if graph is None:
