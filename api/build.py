@@ -34,7 +34,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from api.loading import LoadedSources, load_sources
-from api.namespaces import INFERRED_GRAPH, OCSEA, graph_iri
+from api.namespaces import INFERRED_GRAPH, OCSEA, SHAPES_GRAPH, graph_iri
 from api.reasoning import ReasoningResult, reason
 from api.settings import Settings
 from api.store.oxigraph import OxigraphRepository
@@ -126,7 +126,7 @@ def _swap_into_place(built: Path, target: Path) -> None:
 
 
 def _write_store(
-    target: Path, sources: LoadedSources, inferred: Graph, inferred_name: URIRef
+    target: Path, sources: LoadedSources, extra: dict[URIRef, Graph]
 ) -> tuple[dict[str, int], dict[str, int], str]:
     """Write all graphs into a new store at ``target`` (atomically). Returns counts and version."""
     target = target.absolute()
@@ -139,8 +139,9 @@ def _write_store(
         try:
             for name in sources.graph_names():
                 repo.put_graph(name, sources.graph(name))
-            repo.put_graph(inferred_name, inferred)
-            graphs = {str(g): repo.count(g) for g in [*sources.graph_names(), inferred_name]}
+            for name, graph in extra.items():
+                repo.put_graph(name, graph)
+            graphs = {str(g): repo.count(g) for g in [*sources.graph_names(), *extra]}
             counts = {
                 "instruments": repo.types(OCSEA.EncodedInstrument),
                 "provisions": repo.types(OCSEA.Provision),
@@ -191,6 +192,7 @@ def build(
     t = time.perf_counter()
     shapes = shape_files(settings)
     report: ValidationReport | None = None
+    shapes_graph = Graph()
     if shapes:
         say(f"validating with {len(shapes)} shapes file(s) …")
         shapes_graph = load_shapes(shapes, settings.shapes_dir)
@@ -218,8 +220,11 @@ def build(
 
     t = time.perf_counter()
     say(f"writing the store {target} …")
-    inferred_name = graph_iri(INFERRED_GRAPH, base=settings.base_iri)
-    graphs, counts, version = _write_store(target, sources, reasoning.inferred, inferred_name)
+    # the shapes are served (and used by the write gate) from the store, not from shapes/
+    extra = {graph_iri(INFERRED_GRAPH, base=settings.base_iri): reasoning.inferred}
+    if shapes:
+        extra[graph_iri(SHAPES_GRAPH, base=settings.base_iri)] = shapes_graph
+    graphs, counts, version = _write_store(target, sources, extra)
     timings["store"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
 

@@ -10,6 +10,7 @@ file                                   named graph
 ``data/instruments/X.ttl``             ``G X``
 ``data/correspondences.ttl``           ``G correspondences``
 (reasoner output, see api.build)       ``G inferred``
+``shapes/*.ttl`` (added by api.build)  ``G shapes``
 =====================================  =============================
 
 Files may be Turtle (``.ttl``) or JSON-LD (``.jsonld``, ``.json``). A file that cannot be read

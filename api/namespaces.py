@@ -67,6 +67,7 @@ ONTOLOGY_GRAPH = "ontology"
 VOCABULARIES_GRAPH = "vocabularies"
 CORRESPONDENCES_GRAPH = "correspondences"
 INFERRED_GRAPH = "inferred"
+SHAPES_GRAPH = "shapes"
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")

@@ -41,7 +41,7 @@ from api.sparql.errors import ProtocolError
 from api.sparql.negotiation import ResultFormat, ResultKind, negotiate
 from api.sparql.request import QueryOperation, UpdateOperation
 from api.sparql_lexer import add_using, first_keyword, has_keyword
-from api.store.base import Dataset, ReadOnlyError, Repository, RepositoryError
+from api.store.base import Bindings, Dataset, ReadOnlyError, Repository, RepositoryError
 
 T = TypeVar("T")
 
@@ -109,6 +109,22 @@ class SparqlEngine:
         """Close the store (abandoned queries still running keep their own reference)."""
         self.repository.close()
 
+    async def call(self, function: Callable[[], T]) -> T:
+        """Run ``function`` (e.g. a repository query) in a worker with the query time limit.
+
+        For routes other than ``/sparql`` (REST, catalogue, linked data): 503 past the limit,
+        503 when the store cannot answer; a ``SyntaxError`` is a bug of the caller's query and
+        is left to propagate.
+        """
+        try:
+            return await self._run(function, self.timeout)
+        except TimeoutError:
+            raise ProtocolError(
+                503, f"the request took longer than the limit of {self.timeout:g} s"
+            ) from None
+        except RepositoryError as exc:
+            raise ProtocolError(503, f"the store could not answer: {exc}") from None
+
     async def _run(self, function: Callable[[], T], timeout: float | None) -> T:
         """Run ``function`` in a daemon thread (at most ``workers`` at once), wait ``timeout``.
 
@@ -138,8 +154,12 @@ class SparqlEngine:
         accept: str | None = None,
         format: str | None = None,
         base_iri: str | None = None,
+        bindings: Bindings | None = None,
     ) -> tuple[bytes, ResultFormat]:
-        """Run ``op`` and serialise its result in the negotiated format."""
+        """Run ``op`` and serialise its result in the negotiated format.
+
+        ``bindings`` (variable → term) are bound by the engine, never pasted into the text.
+        """
         if has_keyword(op.query, "SERVICE"):
             raise ProtocolError(400, SERVICE_REFUSED)
         chosen = negotiate(query_kind(op.query), accept, format)
@@ -149,7 +169,11 @@ class SparqlEngine:
         def run() -> bytes:
             try:
                 return repository.raw_query(
-                    op.query, chosen.media_type, dataset=dataset, base_iri=base_iri
+                    op.query,
+                    chosen.media_type,
+                    dataset=dataset,
+                    base_iri=base_iri,
+                    bindings=bindings,
                 )
             except SyntaxError as exc:
                 raise _syntax_error("query", exc, op.query) from None
