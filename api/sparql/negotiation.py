@@ -10,8 +10,9 @@ Each kind of result has its formats, listed here in the order of preference used
 The client chooses with the ``Accept`` header (media ranges with q-values, parsed by
 ``python-mimeparse``) or with the ``format`` parameter, which wins over ``Accept`` (for browsers
 and tools that cannot set headers): a short name (``json``, ``xml``, ``csv``, ``tsv``,
-``turtle``, ``ntriples``, ``jsonld``, ``rdfxml``) or a media type. No ``Accept`` means ``*/*``. A
-malformed ``Accept`` header is ignored (treated as ``*/*``). When nothing fits: 406.
+``turtle``, ``ntriples``, ``jsonld``, ``rdfxml``) or a media type. ``Accept`` is scored by
+:func:`api.accept.best_offer` (aliases count only when named exactly). No ``Accept`` means
+``*/*``; a malformed one is treated as ``*/*``. When nothing fits: 406.
 
 Example::
 
@@ -27,9 +28,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-import mimeparse
 import pyoxigraph as ox
 
+from api.accept import best_offer
 from api.sparql.errors import ProtocolError
 
 
@@ -116,18 +117,7 @@ def negotiate(kind: ResultKind, accept: str | None, format: str | None = None) -
     if not accept or not accept.strip():
         return FORMATS[kind][0]
     candidates = FORMATS[kind]
-    # mimeparse breaks ties in favour of the *last* supported type: give them least preferred
-    # first, each format's aliases before its main media type.
-    supported: list[str] = []
-    owner: dict[str, ResultFormat] = {}
-    for candidate in reversed(candidates):
-        for media_type in (*candidate.aliases, candidate.media_type):
-            supported.append(media_type)
-            owner[media_type] = candidate
-    try:
-        best = mimeparse.best_match(supported, accept)
-    except (mimeparse.MimeTypeParseException, ValueError):
-        return candidates[0]
-    if not best:
+    index = best_offer([(c.media_type, c.aliases) for c in candidates], accept)
+    if index is None:
         raise ProtocolError(406, _not_acceptable(kind, f"Accept: {accept}"))
-    return owner[best]
+    return candidates[index]
