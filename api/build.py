@@ -8,6 +8,12 @@
    named graph ``…/id/graph/inferred``;
 4. **store**: a new pyoxigraph store is written in a temporary directory next to the target and
    then renamed over the old one, so a failed build never leaves a half-written store behind.
+   With a remote SPARQL server configured (``OCSEA_SPARQL_ENDPOINT``, ``settings.remote``) the
+   graphs are uploaded there instead, nothing is written on disk: each graph is replaced in one
+   request (see :mod:`api.store.remote`), then the project's graphs the build no longer makes
+   (e.g. of a removed instrument) are deleted. Readers may see old and new graphs side by side
+   while the upload runs; a failed upload (:class:`~api.store.base.RepositoryError`) leaves
+   some graphs replaced and others not, and is mended by building again.
 
 :class:`BuildSummary` reports triples per graph, the number of instruments, provisions,
 statements and actors (counted by SPARQL on the new store, so inferred types count), SHACL
@@ -34,9 +40,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from api.loading import LoadedSources, load_sources
-from api.namespaces import INFERRED_GRAPH, OCSEA, SHAPES_GRAPH, graph_iri
+from api.namespaces import INFERRED_GRAPH, OCSEA, SHAPES_GRAPH, graph_iri, graph_namespace
 from api.reasoning import ReasoningResult, reason
 from api.settings import Settings
+from api.store.base import Repository
 from api.store.oxigraph import OxigraphRepository
 from api.validation import ValidationReport, load_shapes, shape_files, validate
 
@@ -68,13 +75,16 @@ class BuildSummary:
     version: str
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    remote: str | None = None
+    """The query URL of the remote SPARQL server the graphs went to (``None``: on disk)."""
 
     def to_table(self) -> str:
         """The summary as aligned plain-text tables."""
-        prefix = str(graph_iri("x"))[:-1]
+        prefix = graph_namespace()
         rows = [(g.removeprefix(prefix), n) for g, n in self.graphs.items()]
         width = max([len("graph"), *(len(name) for name, _ in rows)])
-        out = [f"Store: {self.store_path} (version {self.version})", ""]
+        where = f"remote SPARQL server {self.remote}" if self.remote else str(self.store_path)
+        out = [f"Store: {where} (version {self.version})", ""]
         out.append(f"{'graph':<{width}}  {'triples':>8}")
         out.append(f"{'-' * width}  {'-' * 8}")
         out.extend(f"{name:<{width}}  {n:>8}" for name, n in rows)
@@ -159,6 +169,36 @@ def _write_store(
     return graphs, counts, version
 
 
+def _upload(
+    settings: Settings, sources: LoadedSources, extra: dict[URIRef, Graph]
+) -> tuple[dict[str, int], dict[str, int], str]:
+    """Replace the project's graphs on the remote server of ``settings``. Counts and version."""
+    from api.store.remote import RemoteRepository
+
+    assert settings.remote is not None
+    names = [*sources.graph_names(), *extra]
+    namespace = graph_namespace(base=settings.base_iri)
+    with RemoteRepository(settings.remote, read_only=False, graph_namespace=namespace) as repo:
+        for name in names:
+            repo.put_graph(name, extra[name] if name in extra else sources.graph(name))
+        for stale in set(repo.graphs()) - set(names):
+            repo.delete_graph(stale)
+        graphs = {str(g): repo.count(g) for g in names}
+        counts = {
+            "instruments": _instances(repo, OCSEA.EncodedInstrument),
+            "provisions": _instances(repo, OCSEA.Provision),
+            "statements": _instances(repo, OCSEA.NormativeStatement),
+            "actors": _instances(repo, OCSEA.Actor),
+        }
+        return graphs, counts, repo.version()
+
+
+def _instances(repo: Repository, cls: URIRef) -> int:
+    """Number of distinct resources of type ``cls`` (inferred types included)."""
+    result = repo.select("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class }", {"class": cls})
+    return int(str(result.rows[0]["n"])) if result.rows else 0
+
+
 def build(
     store_path: Path | None = None,
     settings: Settings | None = None,
@@ -166,6 +206,9 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Run the whole build into ``store_path`` (default: the settings' store path).
+
+    With ``settings.remote`` set, the graphs are uploaded to that server instead of being written
+    to ``store_path`` (:class:`~api.store.base.RepositoryError` when it cannot take them).
 
     Raises :class:`~api.loading.SourceError` for unreadable files,
     :class:`~api.validation.ShapesError` for shapes pySHACL cannot use, :class:`BuildError` for data
@@ -219,12 +262,16 @@ def build(
     timings["reason"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    say(f"writing the store {target} …")
     # the shapes are served (and used by the write gate) from the store, not from shapes/
     extra = {graph_iri(INFERRED_GRAPH, base=settings.base_iri): reasoning.inferred}
     if shapes:
         extra[graph_iri(SHAPES_GRAPH, base=settings.base_iri)] = shapes_graph
-    graphs, counts, version = _write_store(target, sources, extra)
+    if settings.remote is not None:
+        say(f"uploading the graphs to {settings.remote.query_url} …")
+        graphs, counts, version = _upload(settings, sources, extra)
+    else:
+        say(f"writing the store {target} …")
+        graphs, counts, version = _write_store(target, sources, extra)
     timings["store"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
 
@@ -245,4 +292,5 @@ def build(
         version=version,
         timings=timings,
         notes=notes,
+        remote=settings.remote.query_url if settings.remote is not None else None,
     )

@@ -108,3 +108,8 @@ def part_iri(slug: str, part: str, *, base: str = BASE_IRI) -> URIRef:
 def graph_iri(name: str, *, base: str = BASE_IRI) -> URIRef:
     """The IRI of the store's named graph ``name`` (an instrument slug or a fixed graph name)."""
     return URIRef(_id_base(base) + "graph/" + _check(name, _SLUG, "graph name"))
+
+
+def graph_namespace(*, base: str = BASE_IRI) -> str:
+    """The namespace of the store's named graphs (every project graph IRI starts with it)."""
+    return _id_base(base) + "graph/"

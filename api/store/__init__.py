@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+from api.namespaces import graph_namespace
 from api.settings import Settings
 from api.store.base import (
     Bindings,
@@ -48,8 +49,11 @@ def open_repository(settings: Settings, *, writable: bool = False) -> Repository
     if settings.remote is not None:
         from api.store.remote import RemoteRepository
 
-        remote: Repository = RemoteRepository(settings.remote, read_only=not writable)  # type: ignore[assignment]
-        return remote
+        return RemoteRepository(
+            settings.remote,
+            read_only=not writable,
+            graph_namespace=graph_namespace(base=settings.base_iri),
+        )
     if not store_exists(settings):
         raise StoreMissingError(f"no store at {settings.store_path}: run 'ocsea build' first")
     return OxigraphRepository(settings.store_path, read_only=not writable)
