@@ -46,7 +46,10 @@ def open_engine(settings: Settings) -> SparqlEngine:
     writable = bool(settings.write_token)
     repository = open_repository(settings, writable=writable)
     return SparqlEngine(
-        repository, timeout=settings.query_timeout, write_token=settings.write_token
+        repository,
+        timeout=settings.query_timeout,
+        write_token=settings.write_token,
+        base_iri=settings.base_iri,
     )
 
 

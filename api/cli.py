@@ -17,6 +17,16 @@
     against ``shapes/*.ttl``. Exit 0 when they conform, 1 when they do not, 2 when a file is
     missing or unreadable, or the shapes cannot be used.
 
+``ocsea queries [--format text|json|markdown]``
+    List the query catalogue (``queries/*.rq``, see :mod:`api.catalogue`): names and titles;
+    ``json`` adds descriptions and parameters, ``markdown`` is ``docs/query-catalogue.md``.
+
+``ocsea query NAME [--param KEY=VALUE]... [--format table|json|csv|tsv|xml] [--store PATH]``
+    Run a catalogue query on the store (read-only). The default format is a table for the
+    terminal (IRIs as CURIEs; one block per row when the table is too wide); the others are the
+    SPARQL results formats. Exit 2 for an unknown query or parameter or a bad value, 3 when there
+    is no store (run ``ocsea build`` first) or it cannot be read.
+
 Errors in the user's input never print a Python traceback.
 
 Example::
@@ -37,9 +47,20 @@ import typer
 
 from api import __version__
 from api.build import BuildError, build
+from api.catalogue import (
+    Catalogue,
+    CatalogueError,
+    ParameterError,
+    UnknownQueryError,
+    catalogue_markdown,
+    format_table,
+    load_catalogue,
+)
 from api.loading import SourceError
 from api.reasoning import InconsistentOntologyError, ReasonerError
 from api.settings import Settings
+from api.sparql.negotiation import CSV, JSON, TSV, XML
+from api.store.base import RepositoryError
 from api.validation import ShapesError, validate_files
 
 app = typer.Typer(
@@ -53,6 +74,7 @@ app = typer.Typer(
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
 EXIT_ENVIRONMENT = 3
+EXIT_USAGE = 2
 
 
 class ReportFormat(StrEnum):
@@ -125,7 +147,7 @@ def _build(settings: Settings) -> None:
     except InconsistentOntologyError as exc:
         _error(str(exc))
         raise typer.Exit(EXIT_INVALID) from None
-    except ReasonerError as exc:
+    except (ReasonerError, RepositoryError) as exc:
         _error(str(exc))
         raise typer.Exit(EXIT_ENVIRONMENT) from None
     typer.echo(summary.to_table(), nl=False)
@@ -183,6 +205,113 @@ def validate_command(
     else:
         typer.echo(report.to_text(), nl=False)
     raise typer.Exit(0 if report.conforms else EXIT_INVALID)
+
+
+class CatalogueListFormat(StrEnum):
+    """Output formats of ``ocsea queries``."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class QueryResultFormat(StrEnum):
+    """Output formats of ``ocsea query``: a terminal table or a SPARQL results format."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+    xml = "xml"
+
+
+def _catalogue(settings: Settings) -> Catalogue:
+    """The project's query catalogue; exit 3 when it cannot be loaded."""
+    try:
+        return load_catalogue(settings)
+    except CatalogueError as exc:
+        _error(str(exc))
+        raise typer.Exit(EXIT_ENVIRONMENT) from None
+
+
+@app.command("queries")
+def queries_command(
+    format: Annotated[
+        CatalogueListFormat, typer.Option("--format", "-f", help="Listing format.")
+    ] = CatalogueListFormat.text,
+) -> None:
+    """List the query catalogue (queries/*.rq): names and titles."""
+    catalogue = _catalogue(_settings(None))
+    if format is CatalogueListFormat.json:
+        listing = [query.describe() for query in catalogue]
+        typer.echo(json.dumps(listing, indent=2, ensure_ascii=False))
+    elif format is CatalogueListFormat.markdown:
+        typer.echo(catalogue_markdown(catalogue), nl=False)
+    else:
+        width = max(len(name) for name in catalogue.names())
+        for query in catalogue:
+            typer.echo(f"{query.name:<{width}}  {query.title}")
+
+
+@app.command("query")
+def query_command(
+    name: Annotated[str, typer.Argument(help="The query's name (see 'ocsea queries').")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="A parameter as KEY=VALUE (repeat for several)."),
+    ] = None,
+    format: Annotated[
+        QueryResultFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = QueryResultFormat.table,
+    store: Annotated[
+        Path | None,
+        typer.Option(help="The store to query (default: var/store, or $OCSEA_STORE)."),
+    ] = None,
+) -> None:
+    """Run a query of the catalogue on the store and print its results."""
+    from api.store import RepositoryError, open_repository
+
+    settings = _settings(store)
+    catalogue = _catalogue(settings)
+    values: dict[str, list[str]] = {}
+    for item in param or []:
+        key, equals, value = item.partition("=")
+        if not equals or not key:
+            _error(f"--param {item!r}: give it as KEY=VALUE")
+            raise typer.Exit(EXIT_USAGE)
+        values.setdefault(key.strip(), []).append(value)
+    try:
+        query = catalogue.get(name)
+        bindings = query.bind(values)
+    except (UnknownQueryError, ParameterError) as exc:
+        _error(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    try:
+        repository = open_repository(settings)
+    except RepositoryError as exc:
+        _error(str(exc))
+        raise typer.Exit(EXIT_ENVIRONMENT) from None
+    try:
+        if format is QueryResultFormat.table:
+            result = repository.select(query.text, bindings)
+            typer.echo(format_table(result, query.prefixes), nl=False)
+        else:
+            media_type = RESULT_MEDIA_TYPES[format]
+            data = repository.raw_query(query.text, media_type, bindings=bindings)
+            typer.echo(data.decode("utf-8"), nl=False)
+    except RepositoryError as exc:
+        _error(str(exc))
+        raise typer.Exit(EXIT_ENVIRONMENT) from None
+    finally:
+        repository.close()
+
+
+RESULT_MEDIA_TYPES = {
+    QueryResultFormat.json: JSON.media_type,
+    QueryResultFormat.xml: XML.media_type,
+    QueryResultFormat.csv: CSV.media_type,
+    QueryResultFormat.tsv: TSV.media_type,
+}
 
 
 if __name__ == "__main__":  # pragma: no cover

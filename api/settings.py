@@ -8,8 +8,12 @@ repository), so commands work from any working directory. Environment variables 
 - ``OCSEA_BASE_IRI``: the base of all project IRIs (default ``https://w3id.org/ocsea/``);
 - ``OCSEA_JAVA_MEMORY``: the Java heap, in MiB, given to the reasoner (default 2000);
 - ``OCSEA_QUERY_TIMEOUT``: seconds a SPARQL query may run in the server (default 10);
-- ``OCSEA_WRITE_TOKEN``: the bearer token that allows SPARQL Update on the server (default:
-  none, writes disabled);
+- ``OCSEA_WRITE_TOKEN``: the bearer token that allows writes on the server (SPARQL Update and
+  the Graph Store Protocol; default: none, writes disabled);
+- ``OCSEA_WRITE_TOKEN_FILE``: a file holding that token instead (its first line; for secrets
+  mounted as files). Setting both is an error;
+- ``OCSEA_MAX_UPLOAD_BYTES``: the largest request body accepted by ``POST /validate`` and the
+  Graph Store Protocol (default 10 MiB; larger bodies get a 413 that states the limit);
 - ``OCSEA_SPARQL_ENDPOINT``: serve a remote SPARQL 1.1 server instead of the embedded store (its
   query URL); with ``OCSEA_SPARQL_UPDATE_ENDPOINT`` (default: the query URL),
   ``OCSEA_GRAPH_STORE_ENDPOINT`` (Graph Store Protocol URL; default: none, graphs are then written
@@ -42,6 +46,7 @@ DEFAULT_ROOT = PACKAGE_DIR.parent
 DEFAULT_BASE_IRI = "https://w3id.org/ocsea/"
 DEFAULT_JAVA_MEMORY_MB = 2000
 DEFAULT_QUERY_TIMEOUT = 10.0
+DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,26 @@ class RemoteEndpoint:
         )
 
 
+def _write_token(env: Mapping[str, str]) -> str | None:
+    """The write token of ``OCSEA_WRITE_TOKEN`` or of the file ``OCSEA_WRITE_TOKEN_FILE``."""
+    token = env.get("OCSEA_WRITE_TOKEN") or None
+    token_file = env.get("OCSEA_WRITE_TOKEN_FILE") or None
+    if token_file is None:
+        return token
+    if token is not None:
+        raise ValueError("set OCSEA_WRITE_TOKEN or OCSEA_WRITE_TOKEN_FILE, not both")
+    path = Path(token_file).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"OCSEA_WRITE_TOKEN_FILE: cannot read {path}: {exc}") from None
+    lines = text.splitlines()
+    first = lines[0].strip() if lines else ""
+    if not first:
+        raise ValueError(f"OCSEA_WRITE_TOKEN_FILE: {path} is empty (the token is its first line)")
+    return first
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths and options of one run. Build it with :meth:`from_env` (or directly in tests)."""
@@ -88,6 +113,7 @@ class Settings:
     query_timeout: float = DEFAULT_QUERY_TIMEOUT
     write_token: str | None = field(default=None, repr=False)
     remote: RemoteEndpoint | None = None
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -117,14 +143,24 @@ class Settings:
             raise ValueError(
                 f"OCSEA_QUERY_TIMEOUT must be a positive number of seconds, not {timeout!r}"
             )
+        upload = env.get("OCSEA_MAX_UPLOAD_BYTES")
+        try:
+            max_upload_bytes = int(upload) if upload else DEFAULT_MAX_UPLOAD_BYTES
+        except ValueError:
+            max_upload_bytes = 0
+        if max_upload_bytes <= 0:
+            raise ValueError(
+                f"OCSEA_MAX_UPLOAD_BYTES must be a positive number of bytes, not {upload!r}"
+            )
         return cls(
             root=root,
             store_path=store_path,
             base_iri=base_iri,
             java_memory_mb=java_memory_mb,
             query_timeout=query_timeout,
-            write_token=env.get("OCSEA_WRITE_TOKEN") or None,
+            write_token=_write_token(env),
             remote=RemoteEndpoint.from_env(env),
+            max_upload_bytes=max_upload_bytes,
         )
 
     def with_store(self, store_path: Path) -> Settings:

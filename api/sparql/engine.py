@@ -17,12 +17,18 @@
 - **SERVICE is refused** (400): pyoxigraph has no hook for ``SERVICE`` calls, so the query text
   is checked by :func:`api.sparql_lexer.has_keyword` (conservative: a bare ``SERVICE`` word
   anywhere outside strings, IRIs and names is refused).
-- **updates** need ``Authorization: Bearer <token>`` matching ``OCSEA_WRITE_TOKEN`` (compared with
-  :func:`hmac.compare_digest`); they run one at a time under a lock, without a time limit.
+- **writes** (SPARQL Update here, the Graph Store Protocol in :mod:`api.routes.graph_store`)
+  need ``Authorization: Bearer <token>`` matching ``OCSEA_WRITE_TOKEN`` (or the file of
+  ``OCSEA_WRITE_TOKEN_FILE``), compared with :func:`hmac.compare_digest` (:meth:`authorize`);
+  they go through the engine's :class:`~api.writes.WriteGate` (:attr:`SparqlEngine.gate`), one
+  at a time, without a time limit: an update is tried on a copy of the store, and applied only
+  when every graph it changes passes the gate (SHACL for instrument graphs, no writes to the
+  build graphs, no project IRIs in graphs outside the project; 403/422 with the reasons
+  otherwise). ``LOAD`` is refused (400): the server fetches nothing for a client.
   ``using-graph-uri``/``using-named-graph-uri`` are applied by adding ``USING`` clauses to the
   text (see :func:`api.sparql_lexer.add_using`); with ``USING``/``WITH`` already in the update
   that is a 400. Updates see the store's own default graph (not the union), as SPARQL Update
-  defines. No SHACL check is made on updates yet.
+  defines.
 
 The project's prefixes (:data:`api.namespaces.PREFIXES`) are predeclared for queries and updates;
 relative IRIs resolve against the endpoint's URL.
@@ -37,11 +43,13 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypeVar
 
+from api.namespaces import BASE_IRI
 from api.sparql.errors import ProtocolError
 from api.sparql.negotiation import ResultFormat, ResultKind, negotiate
 from api.sparql.request import QueryOperation, UpdateOperation
 from api.sparql_lexer import add_using, first_keyword, has_keyword
 from api.store.base import Bindings, Dataset, ReadOnlyError, Repository, RepositoryError
+from api.writes import WriteGate
 
 T = TypeVar("T")
 
@@ -58,6 +66,10 @@ UPDATE_FORMS = {
     "WITH",
 }
 SERVICE_REFUSED = "SERVICE federation is disabled on this endpoint"
+LOAD_REFUSED = (
+    "LOAD is disabled on this endpoint (the server fetches nothing on behalf of a client): "
+    "send the data with INSERT DATA, or PUT/POST it to /rdf-graph-store?graph=…"
+)
 
 
 QUERY_KINDS = {
@@ -93,12 +105,14 @@ class SparqlEngine:
         timeout: float,
         write_token: str | None = None,
         workers: int = 4,
+        base_iri: str = BASE_IRI,
     ) -> None:
         self.repository = repository
         self.timeout = timeout
         self._write_token = write_token
         self._slots = threading.BoundedSemaphore(workers)
-        self._write_lock = threading.Lock()
+        self.gate = WriteGate(repository, base_iri=base_iri)
+        """Every write goes through it (it also serialises them)."""
 
     @property
     def writable(self) -> bool:
@@ -196,26 +210,50 @@ class SparqlEngine:
     # -- updates ----------------------------------------------------------------------------
 
     def authorize(self, authorization: str | None) -> None:
-        """Check the ``Authorization`` header of an update: 403 or 401 when not allowed."""
+        """Check the ``Authorization`` header of a write: 403 or 401 when not allowed."""
         if not self.writable:
             raise ProtocolError(
-                403, "writes are disabled on this endpoint (no OCSEA_WRITE_TOKEN is configured)"
+                403,
+                "writes are disabled on this endpoint (no OCSEA_WRITE_TOKEN or "
+                "OCSEA_WRITE_TOKEN_FILE is configured)",
             )
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ProtocolError(
                 401,
-                "updates need an 'Authorization: Bearer <token>' header",
-                {"WWW-Authenticate": 'Bearer realm="sparql"'},
+                "writes (SPARQL Update, Graph Store Protocol PUT/POST/DELETE) need an "
+                "'Authorization: Bearer <token>' header",
+                {"WWW-Authenticate": 'Bearer realm="ocsea"'},
             )
         expected = self._write_token or ""
         if not hmac.compare_digest(token.strip().encode("utf-8"), expected.encode("utf-8")):
             raise ProtocolError(403, "the write token is not valid")
 
+    async def write(self, function: Callable[[], T]) -> T:
+        """Run a write (e.g. a :attr:`gate` call) in a worker, without a time limit.
+
+        The caller has checked the token with :meth:`authorize`. Store errors: 400 for an
+        invalid update, 403 for a read-only store, 503 when it cannot be written.
+        """
+
+        def run() -> T:
+            try:
+                return function()
+            except SyntaxError as exc:
+                raise ProtocolError(400, f"update syntax error: {exc}") from None
+            except ReadOnlyError:
+                raise ProtocolError(403, "the store is read-only") from None
+            except RepositoryError as exc:
+                raise ProtocolError(503, f"the store could not apply it: {exc}") from None
+
+        return await self._run(run, None)
+
     async def update(self, op: UpdateOperation, *, base_iri: str | None = None) -> None:
-        """Run the update ``op`` (the caller has checked the token with :meth:`authorize`)."""
+        """Run the update ``op`` through the gate (the caller has checked the token)."""
         if has_keyword(op.update, "SERVICE"):
             raise ProtocolError(400, SERVICE_REFUSED)
+        if has_keyword(op.update, "LOAD"):
+            raise ProtocolError(400, LOAD_REFUSED)
         text = op.update
         if op.using_graphs or op.using_named_graphs:
             if has_keyword(text, "USING", "WITH"):
@@ -228,17 +266,5 @@ class SparqlEngine:
                 text = add_using(text, op.using_graphs, op.using_named_graphs)
             except ValueError as exc:
                 raise ProtocolError(400, str(exc)) from None
-        repository = self.repository
-
-        def run() -> None:
-            with self._write_lock:
-                try:
-                    repository.update(text, base_iri=base_iri)
-                except SyntaxError as exc:
-                    raise ProtocolError(400, f"update syntax error: {exc}") from None
-                except ReadOnlyError:
-                    raise ProtocolError(403, "the store is read-only") from None
-                except RepositoryError as exc:
-                    raise ProtocolError(503, f"the store could not apply it: {exc}") from None
-
-        await self._run(run, None)
+        gate = self.gate
+        await self.write(lambda: gate.update(text, base_iri=base_iri))

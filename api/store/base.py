@@ -15,7 +15,13 @@ predeclared.
 **Parameters are bound, never pasted.** ``bindings`` maps variable names (without ``?``) to rdflib
 terms. The embedded store substitutes them in the parsed query (pyoxigraph ``substitutions``,
 SEP-0007); a remote store sends them as a ``VALUES`` block built from the terms' own N-Triples
-serialisation. Either way a value can never change the query's structure.
+serialisation. Either way a value can never change the query's structure. Two rules make a query
+work on both (pyoxigraph 0.5's substitution semantics):
+
+- a bound variable must be **projected** by the ``SELECT`` (or used in the ``CONSTRUCT`` template),
+  and used in the top-level group, not only inside a subquery;
+- a bound variable is a constant, so ``BOUND(?x)`` cannot tell whether a value was given: write
+  optional filters as ``COALESCE(?x = ?value, true)`` or with ``EXISTS``.
 
 ``version()`` is a short opaque string that changes whenever the content changes (an ETag).
 
