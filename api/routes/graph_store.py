@@ -66,12 +66,6 @@ def _graph(request: Request) -> URIRef:
     return graph
 
 
-@router.api_route(
-    "/rdf-graph-store",
-    methods=["GET", "HEAD", "PUT", "POST", "DELETE"],
-    summary="SPARQL 1.1 Graph Store HTTP Protocol (named graphs)",
-    response_class=Response,
-)
 async def graph_store(
     request: Request,
     engine: Annotated[SparqlEngine, Depends(get_engine)],
@@ -140,3 +134,15 @@ async def _read(
         triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
     return Response(data, media_type=chosen.content_type, headers={"Vary": "Accept"})
+
+
+# One route per method, so that each has its own OpenAPI operation id.
+for _method in ["GET", "HEAD", "PUT", "POST", "DELETE"]:
+    router.add_api_route(
+        "/rdf-graph-store",
+        summary="SPARQL 1.1 Graph Store HTTP Protocol (named graphs)",
+        response_class=Response,
+        endpoint=graph_store,
+        methods=[_method],
+        operation_id=f"graph_store_{_method.lower()}",
+    )

@@ -32,12 +32,6 @@ def _endpoint(request: Request) -> str:
     return str(request.url.replace(query="", fragment=""))
 
 
-@router.api_route(
-    "/sparql",
-    methods=["GET", "POST"],
-    summary="SPARQL 1.1 Protocol endpoint",
-    response_class=Response,
-)
 async def sparql(
     request: Request, engine: Annotated[SparqlEngine, Depends(get_engine)]
 ) -> Response:
@@ -70,3 +64,15 @@ async def sparql(
     engine.authorize(request.headers.get("authorization"))
     await engine.update(operation, base_iri=endpoint)
     return Response(status_code=204)
+
+
+# One route per method, so that each has its own OpenAPI operation id.
+for _method in ["GET", "POST"]:
+    router.add_api_route(
+        "/sparql",
+        summary="SPARQL 1.1 Protocol endpoint",
+        response_class=Response,
+        endpoint=sparql,
+        methods=[_method],
+        operation_id=f"sparql_{_method.lower()}",
+    )
