@@ -25,6 +25,7 @@ Example::
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -38,18 +39,32 @@ from api.routes import catalogue, graph_store, linked_data, rest, sparql, valida
 from api.settings import Settings
 from api.sparql.engine import SparqlEngine
 from api.sparql.errors import ProtocolError
-from api.store import open_repository
+from api.sparql.isolation import QueryProcessPool
+from api.store import OxigraphRepository, open_repository
 
 
 def open_engine(settings: Settings) -> SparqlEngine:
     """The repository of ``settings`` (read-write only if writes are enabled) and its engine."""
     writable = bool(settings.write_token)
     repository = open_repository(settings, writable=writable)
+    pool: QueryProcessPool | None = None
+    if isinstance(repository, OxigraphRepository) and settings.query_workers > 0:
+        path = settings.store_path
+        pool = QueryProcessPool(
+            path,
+            workers=settings.query_workers,
+            store=None if repository.read_only else repository.store,
+            # checkpoints for the workers of a writable store, beside the store, one per process
+            snapshots=None
+            if repository.read_only
+            else path.parent / f".{path.name}.snapshots-{os.getpid()}",
+        )
     return SparqlEngine(
         repository,
         timeout=settings.query_timeout,
         write_token=settings.write_token,
         base_iri=settings.base_iri,
+        pool=pool,
     )
 
 

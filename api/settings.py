@@ -8,6 +8,9 @@ repository), so commands work from any working directory. Environment variables 
 - ``OCSEA_BASE_IRI``: the base of all project IRIs (default ``https://w3id.org/ocsea/``);
 - ``OCSEA_JAVA_MEMORY``: the Java heap, in MiB, given to the reasoner (default 2000);
 - ``OCSEA_QUERY_TIMEOUT``: seconds a SPARQL query may run in the server (default 10);
+- ``OCSEA_QUERY_WORKERS``: worker processes that run ``/sparql`` queries on the embedded store,
+  each killed when its query passes the limit (default 2; 0 runs them in threads, which cannot be
+  stopped);
 - ``OCSEA_WRITE_TOKEN``: the bearer token that allows writes on the server (SPARQL Update and
   the Graph Store Protocol; default: none, writes disabled);
 - ``OCSEA_WRITE_TOKEN_FILE``: a file holding that token instead (its first line; for secrets
@@ -46,6 +49,7 @@ DEFAULT_ROOT = PACKAGE_DIR.parent
 DEFAULT_BASE_IRI = "https://w3id.org/ocsea/"
 DEFAULT_JAVA_MEMORY_MB = 2000
 DEFAULT_QUERY_TIMEOUT = 10.0
+DEFAULT_QUERY_WORKERS = 2
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
@@ -114,6 +118,7 @@ class Settings:
     write_token: str | None = field(default=None, repr=False)
     remote: RemoteEndpoint | None = None
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    query_workers: int = DEFAULT_QUERY_WORKERS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -152,6 +157,15 @@ class Settings:
             raise ValueError(
                 f"OCSEA_MAX_UPLOAD_BYTES must be a positive number of bytes, not {upload!r}"
             )
+        workers = env.get("OCSEA_QUERY_WORKERS")
+        try:
+            query_workers = int(workers) if workers else DEFAULT_QUERY_WORKERS
+        except ValueError:
+            query_workers = -1
+        if not 0 <= query_workers <= 64:
+            raise ValueError(
+                f"OCSEA_QUERY_WORKERS must be a number of processes from 0 to 64, not {workers!r}"
+            )
         return cls(
             root=root,
             store_path=store_path,
@@ -161,6 +175,7 @@ class Settings:
             write_token=_write_token(env),
             remote=RemoteEndpoint.from_env(env),
             max_upload_bytes=max_upload_bytes,
+            query_workers=query_workers,
         )
 
     def with_store(self, store_path: Path) -> Settings:

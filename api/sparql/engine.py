@@ -2,14 +2,14 @@
 
 :class:`SparqlEngine` wraps any :class:`~api.store.base.Repository`:
 
-- **queries**: the form (``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE``) is read from the text, the
-  result format negotiated (406 before any work), and the query runs, together with the
-  serialisation of its result by the engine itself (:meth:`Repository.raw_query`), in daemon
-  worker threads (at most ``workers`` at
-  once). The caller waits at most ``timeout`` seconds and then gets a 503. pyoxigraph cannot
-  cancel a running query: the thread goes on until the query ends and only its result is thrown
-  away, so a few runaway queries can occupy all the slots (a query waiting for a free slot
-  counts that wait against its own limit). Real cancellation is left for later.
+- **queries** from ``/sparql``: the form (``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE``) is read
+  from the text and the result format negotiated (406 before any work). On the embedded on-disk
+  store the query runs in a worker process of :class:`~api.sparql.isolation.QueryProcessPool`,
+  killed when it passes ``timeout`` (so the query really stops; 503). Without a pool (in-memory
+  or remote store, or ``OCSEA_QUERY_WORKERS=0``) it runs in a daemon thread (at most ``workers``
+  at once) and is only abandoned at the limit. Either way results are serialised by the engine
+  itself (:meth:`Repository.raw_query`). :meth:`SparqlEngine.call` runs the project's own
+  queries (REST, catalogue, pages) in threads with the same limit.
 - **dataset**: the protocol's ``default-graph-uri``/``named-graph-uri`` become pyoxigraph's
   ``default_graph``/``named_graphs`` (and replace any ``FROM``/``FROM NAMED`` of the query, as
   the protocol says). Without them, a query without ``FROM`` sees the union of all named graphs
@@ -45,6 +45,7 @@ from typing import TypeVar
 
 from api.namespaces import BASE_IRI
 from api.sparql.errors import ProtocolError
+from api.sparql.isolation import QueryFailed, QueryProcessPool, QueryTask, QueryTimeout
 from api.sparql.negotiation import ResultFormat, ResultKind, negotiate
 from api.sparql.request import QueryOperation, UpdateOperation
 from api.sparql_lexer import add_using, first_keyword, has_keyword
@@ -106,8 +107,11 @@ class SparqlEngine:
         write_token: str | None = None,
         workers: int = 4,
         base_iri: str = BASE_IRI,
+        pool: QueryProcessPool | None = None,
     ) -> None:
         self.repository = repository
+        self.pool = pool
+        """Worker processes for ``/sparql`` queries (``None``: threads, see the module doc)."""
         self.timeout = timeout
         self._write_token = write_token
         self._slots = threading.BoundedSemaphore(workers)
@@ -120,7 +124,9 @@ class SparqlEngine:
         return bool(self._write_token) and not self.repository.read_only
 
     def close(self) -> None:
-        """Close the store (abandoned queries still running keep their own reference)."""
+        """Stop the query workers and close the store."""
+        if self.pool is not None:
+            self.pool.close()
         self.repository.close()
 
     async def call(self, function: Callable[[], T]) -> T:
@@ -177,6 +183,8 @@ class SparqlEngine:
         if has_keyword(op.query, "SERVICE"):
             raise ProtocolError(400, SERVICE_REFUSED)
         chosen = negotiate(query_kind(op.query), accept, format)
+        if self.pool is not None:
+            return await self._query_in_process(op, chosen, base_iri, bindings), chosen
         dataset = Dataset(op.default_graphs, op.named_graphs) if op.has_dataset else None
         repository = self.repository
 
@@ -202,6 +210,36 @@ class SparqlEngine:
                 f"the query took longer than the limit of {self.timeout:g} s and was abandoned "
                 "(simplify it, or add LIMIT)",
             ) from None
+
+    async def _query_in_process(
+        self,
+        op: QueryOperation,
+        chosen: ResultFormat,
+        base_iri: str | None,
+        bindings: Bindings | None,
+    ) -> bytes:
+        """Run ``op`` in a worker process, which is killed if the query passes the limit."""
+        assert self.pool is not None
+        task = QueryTask(
+            op.query,
+            chosen.media_type,
+            default_graphs=tuple(op.default_graphs) if op.has_dataset else None,
+            named_graphs=tuple(op.named_graphs),
+            base_iri=base_iri,
+            bindings=dict(bindings or {}),
+        )
+        try:
+            return await asyncio.to_thread(self.pool.run, task, self.timeout)
+        except QueryTimeout:
+            raise ProtocolError(
+                503,
+                f"the query took longer than the limit of {self.timeout:g} s and was stopped "
+                "(simplify it, or add LIMIT)",
+            ) from None
+        except QueryFailed as exc:
+            if exc.kind == "syntax":
+                raise _syntax_error("query", SyntaxError(str(exc)), op.query) from None
+            raise ProtocolError(503, f"the store could not answer: {exc}") from None
 
     def graph_names(self) -> list[str]:
         """The IRIs of the store's named graphs."""
@@ -245,6 +283,9 @@ class SparqlEngine:
                 raise ProtocolError(403, "the store is read-only") from None
             except RepositoryError as exc:
                 raise ProtocolError(503, f"the store could not apply it: {exc}") from None
+            finally:
+                if self.pool is not None:
+                    self.pool.refresh()  # the query workers read a checkpoint: take a new one
 
         return await self._run(run, None)
 

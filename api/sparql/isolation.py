@@ -1,0 +1,263 @@
+"""Run user SPARQL queries in worker processes, so that a query past its time limit is stopped.
+
+pyoxigraph evaluates a query in Rust and offers no way to interrupt it: a thread running a
+runaway query keeps a core busy until the query ends, whatever the caller does. A process can be
+killed. :class:`QueryProcessPool` keeps a few worker processes, each with its own read-only
+handle on the on-disk store; a query that passes the limit gets its worker killed (SIGKILL) and a
+fresh worker is started in the background. The main process and the other workers go on
+serving.
+
+What the workers read:
+
+- a **read-only** store (no write token): the store directory itself — several processes may
+  open a RocksDB store read-only at once;
+- a **writable** store: a *checkpoint* of it (``Store.backup``: hard links to RocksDB's immutable
+  files, a few milliseconds), taken at start and after every write (:meth:`refresh`). Opening the
+  live directory read-only while this process writes it would be undefined behaviour; a
+  checkpoint is a consistent snapshot nobody writes to. Workers move to the newest checkpoint
+  before their next query; checkpoints no worker uses any more are deleted.
+
+Only ``/sparql`` queries (text from strangers) go through the pool; the REST resources, the
+catalogue and the linked-data pages run the project's own queries in threads.
+
+Why hand-written: ``concurrent.futures.ProcessPoolExecutor`` cannot kill one busy worker (only
+the whole pool) and pickles a callable per task; this module needs exactly "kill the worker that
+overran, keep the rest".
+
+Example::
+
+    >>> pool = QueryProcessPool(Path("var/store"), workers=2)          # doctest: +SKIP
+    >>> pool.run(QueryTask("ASK {}", "application/sparql-results+json"), timeout=5)
+    b'{"head":{},"boolean":true}'
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from rdflib.term import Node
+
+
+@dataclass(frozen=True)
+class QueryTask:
+    """One query for a worker: what :meth:`Repository.raw_query` takes."""
+
+    sparql: str
+    media_type: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None
+    bindings: dict[str, Node] = field(default_factory=dict)
+
+
+class QueryTimeout(Exception):
+    """The query passed its limit; its worker was killed."""
+
+
+class QueryFailed(Exception):
+    """The query could not be answered (``kind``: ``syntax`` or ``store``)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _worker_main(connection: Connection) -> None:
+    """A worker's loop: receive ``(snapshot path, task)``, answer ``(status, payload)``."""
+    from api.store.base import Dataset, RepositoryError
+    from api.store.oxigraph import OxigraphRepository
+
+    repository: OxigraphRepository | None = None
+    opened: str | None = None
+    connection.send(("ready", None))
+    while True:
+        try:
+            message = connection.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        path, task = message
+        try:
+            if opened != path:
+                if repository is not None:
+                    repository.close()
+                repository = OxigraphRepository(Path(path), read_only=True)
+                opened = path
+            assert repository is not None
+            dataset = (
+                Dataset(task.default_graphs, task.named_graphs)
+                if task.default_graphs is not None
+                else None
+            )
+            data = repository.raw_query(
+                task.sparql,
+                task.media_type,
+                dataset=dataset,
+                base_iri=task.base_iri,
+                bindings=task.bindings or None,
+            )
+            connection.send(("ok", data))
+        except SyntaxError as exc:
+            connection.send(("syntax", str(exc)))
+        except (RepositoryError, OSError, ValueError, RuntimeError) as exc:
+            connection.send(("store", str(exc)))
+
+
+class _Worker:
+    def __init__(self, context: Any) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker_main, args=(child,), name="ocsea-query", daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.snapshot: str | None = None
+
+    def wait_ready(self, timeout: float) -> bool:
+        try:
+            if self.connection.poll(timeout):
+                return bool(self.connection.recv()[0] == "ready")
+        except (EOFError, OSError):  # killed while starting (the pool closed)
+            pass
+        return False
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class QueryProcessPool:
+    """Worker processes answering queries on an on-disk store, each killable on overrun.
+
+    ``source`` is the store directory. With ``snapshots`` (a directory of this pool's own), the
+    workers read checkpoints taken by :meth:`refresh` from ``store`` (the writable
+    ``pyoxigraph.Store``); without, they open ``source`` read-only directly.
+    """
+
+    def __init__(
+        self,
+        source: Path,
+        *,
+        workers: int = 2,
+        store: Any = None,
+        snapshots: Path | None = None,
+    ) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._source = source
+        self._store = store
+        self._snapshots = snapshots
+        self._generation = 0
+        self._current = str(source)
+        self._lock = threading.Lock()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._size = workers
+        self._closed = False
+        self.killed = 0
+        """How many workers were killed for overrunning (for tests and /health)."""
+        if snapshots is not None:
+            shutil.rmtree(snapshots, ignore_errors=True)
+            snapshots.mkdir(parents=True)
+            self.refresh()
+        for _ in range(workers):
+            self._start_worker_in_background()
+
+    # -- workers ----------------------------------------------------------------------------
+
+    def _start_worker_in_background(self) -> None:
+        def start() -> None:
+            worker = _Worker(self._context)
+            with self._lock:
+                self._workers.add(worker)
+            if not worker.wait_ready(60) or self._closed:
+                self._discard(worker)
+                return
+            self._idle.put(worker)
+
+        threading.Thread(target=start, name="ocsea-query-start", daemon=True).start()
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+
+    def refresh(self) -> None:
+        """After a write: take a new checkpoint for the workers' next queries."""
+        if self._snapshots is None or self._store is None:
+            return
+        with self._lock:
+            self._generation += 1
+            target = self._snapshots / f"gen-{self._generation}"
+            self._store.backup(str(target))
+            self._current = str(target)
+        self._prune()
+
+    def _prune(self) -> None:
+        """Delete checkpoints that are neither current nor possibly open in a worker."""
+        if self._snapshots is None:
+            return
+        with self._lock:
+            keep = {self._current}
+            # workers not idle may still hold older ones: keep the last few generations
+            keep.update(
+                str(self._snapshots / f"gen-{g}")
+                for g in range(max(1, self._generation - self._size - 1), self._generation + 1)
+            )
+        for child in self._snapshots.iterdir():
+            if str(child) not in keep:
+                shutil.rmtree(child, ignore_errors=True)
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def run(self, task: QueryTask, timeout: float) -> bytes:
+        """Answer ``task`` within ``timeout`` seconds (waiting for a free worker included).
+
+        Raises :class:`QueryTimeout` (the worker is killed and replaced) or
+        :class:`QueryFailed`.
+        """
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            raise QueryTimeout() from None
+        with self._lock:
+            path = self._current
+        try:
+            worker.connection.send((path, task))
+            remaining = deadline - time.monotonic()
+            if not worker.connection.poll(max(0.0, remaining)):
+                self.killed += 1
+                self._discard(worker)
+                self._start_worker_in_background()
+                raise QueryTimeout()
+            status, payload = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            # the worker died (e.g. out of memory): replace it and report a store failure
+            self._discard(worker)
+            self._start_worker_in_background()
+            raise QueryFailed("store", f"the query worker stopped unexpectedly ({exc})") from None
+        self._idle.put(worker)
+        if status == "ok":
+            return bytes(payload)
+        raise QueryFailed(status, str(payload))
+
+    def close(self) -> None:
+        """Stop every worker and delete the checkpoints."""
+        self._closed = True
+        with self._lock:
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
+            worker.kill()
+        if self._snapshots is not None:
+            shutil.rmtree(self._snapshots, ignore_errors=True)

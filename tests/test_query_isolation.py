@@ -1,0 +1,121 @@
+"""Runaway ``/sparql`` queries are stopped: their worker process is killed, others keep serving."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import DEFAULT_ROOT, Settings
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+"""~16k³ solutions to count: hours of work, never finished within a test."""
+QUICK = "SELECT (COUNT(*) AS ?n) WHERE { ?i a ocsea:EncodedInstrument }"
+TOKEN = "isolation-token"
+
+
+def _workers() -> set[int]:
+    return {p.pid for p in multiprocessing.active_children() if p.name == "ocsea-query" and p.pid}
+
+
+def _wait_for_workers(client: TestClient, count: int) -> None:
+    pool = client.app.state.engine.pool  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 60
+    while pool._idle.qsize() < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def client(built_store: Path, tmp_path: Path) -> Iterator[TestClient]:
+    copy = tmp_path / "store"
+    shutil.copytree(built_store, copy)
+    settings = Settings.from_env(
+        {"OCSEA_ROOT": str(DEFAULT_ROOT), "OCSEA_QUERY_TIMEOUT": "1.5", "OCSEA_QUERY_WORKERS": "2"}
+    ).with_store(copy)
+    with TestClient(create_app(settings)) as test_client:
+        _wait_for_workers(test_client, 2)
+        yield test_client
+
+
+def test_runaway_query_is_stopped_and_its_worker_killed(client: TestClient) -> None:
+    before = _workers()
+    assert len(before) >= 2
+    started = time.monotonic()
+    response = client.get("/sparql", params={"query": RUNAWAY})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert "was stopped" in response.text and "1.5 s" in response.text
+    assert elapsed < 5
+    pool = client.app.state.engine.pool  # type: ignore[attr-defined]
+    assert pool.killed == 1
+    assert len(before - _workers()) == 1  # exactly one of the original workers is gone
+    _wait_for_workers(client, 2)  # and it has been replaced
+    again = client.get("/sparql", params={"query": QUICK})
+    assert again.status_code == 200
+    assert again.json()["results"]["bindings"][0]["n"]["value"] == "5"
+
+
+def test_other_queries_are_served_while_a_runaway_runs(client: TestClient) -> None:
+    results: list[int] = []
+    runaway = threading.Thread(
+        target=lambda: results.append(client.get("/sparql", params={"query": RUNAWAY}).status_code)
+    )
+    runaway.start()
+    time.sleep(0.3)
+    latencies = []
+    for _ in range(10):
+        t = time.monotonic()
+        response = client.get("/sparql", params={"query": QUICK})
+        latencies.append(time.monotonic() - t)
+        assert response.status_code == 200
+    runaway.join(10)
+    assert results == [503]
+    assert max(latencies) < 1.0
+
+
+def test_syntax_errors_come_back_from_the_worker(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert response.status_code == 400
+    assert "syntax error" in response.text
+
+
+def test_workers_of_a_writable_store_see_each_write(built_store: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(built_store, copy)
+    settings = Settings.from_env(
+        {"OCSEA_ROOT": str(DEFAULT_ROOT), "OCSEA_WRITE_TOKEN": TOKEN, "OCSEA_QUERY_WORKERS": "2"}
+    ).with_store(copy)
+    ask = "ASK { GRAPH <urn:example:scratch> { <urn:example:s> <urn:example:p> ?o } }"
+    with TestClient(create_app(settings)) as client:
+        _wait_for_workers(client, 2)
+        assert client.get("/sparql", params={"query": ask}).json()["boolean"] is False
+        for value in range(3):
+            update = client.post(
+                "/sparql",
+                content=(
+                    "DROP SILENT GRAPH <urn:example:scratch> ; INSERT DATA { GRAPH "
+                    f"<urn:example:scratch> {{ <urn:example:s> <urn:example:p> {value} }} }}"
+                ),
+                headers={
+                    "Content-Type": "application/sparql-update",
+                    "Authorization": f"Bearer {TOKEN}",
+                },
+            )
+            assert update.status_code == 204, update.text
+            # both workers (queries alternate between them) see the latest value
+            for _ in range(4):
+                seen = client.get(
+                    "/sparql",
+                    params={"query": "SELECT ?o { GRAPH <urn:example:scratch> { ?s ?p ?o } }"},
+                ).json()["results"]["bindings"]
+                assert [b["o"]["value"] for b in seen] == [str(value)]
+        snapshots = list(copy.parent.glob(".store.snapshots-*"))
+        assert snapshots and len(list(snapshots[0].iterdir())) <= 4  # old checkpoints pruned
+    assert not list(copy.parent.glob(".store.snapshots-*"))  # removed at shutdown
