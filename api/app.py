@@ -11,9 +11,15 @@
 Routes:
 
 - ``GET /health``: ``{"status": "ok", "triples": N, "store": "/path/to/store"}``;
+- ``GET /ready``: 200 when the store answers and the query workers are up, else 503 with the
+  reasons (:mod:`api.readiness`);
 - ``GET|POST /sparql``: queries, updates and the service description (:mod:`api.routes.sparql`).
 
-CORS allows ``GET``/``POST`` from any origin (no credentials). Run it with ``ocsea serve``.
+CORS allows ``GET``/``HEAD``/``POST`` from any origin, without credentials and without the
+``Authorization`` header (so no cross-origin writes). :class:`~api.middleware.OperationsMiddleware`
+adds request ids, a JSON access log, security headers and the body/result size limits. On
+SIGTERM/SIGINT uvicorn stops accepting connections, lets running requests finish, then the
+lifespan closes the query workers and the store. Run it with ``ocsea serve``.
 
 Example::
 
@@ -35,6 +41,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 
 from api import __version__
+from api.middleware import OperationsMiddleware, configure_access_log, max_result_bytes_from_env
+from api.readiness import router as readiness_router
 from api.routes import catalogue, graph_store, linked_data, rest, sparql, validate
 from api.settings import Settings
 from api.sparql.engine import SparqlEngine
@@ -88,12 +96,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # CORS for reads: any origin may GET/HEAD and POST queries and /validate; writes need the
+    # Authorization header, which is not allowed cross-origin (the preflight refuses it).
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET", "POST"],
-        allow_headers=["Accept", "Content-Type"],
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=[
+            "Accept",
+            "Accept-Language",
+            "Content-Type",
+            "If-None-Match",
+            "X-Request-ID",
+        ],
+        expose_headers=["X-Request-ID", "ETag", "Link", "Content-Location"],
+        max_age=600,
     )
+    # outermost: request ids, access log, security headers, body/result limits (api.middleware)
+    app.add_middleware(
+        OperationsMiddleware,
+        max_body_bytes=settings.max_upload_bytes,
+        max_result_bytes=max_result_bytes_from_env(),
+    )
+    configure_access_log()
 
     @app.exception_handler(ProtocolError)
     async def protocol_error(request: Request, exc: ProtocolError) -> PlainTextResponse:
@@ -108,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "store": engine.repository.describe(),
         }
 
+    app.include_router(readiness_router)
     app.include_router(sparql.router)
     app.include_router(rest.router)
     app.include_router(catalogue.router)

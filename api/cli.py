@@ -172,7 +172,14 @@ def serve_command(
     if settings.remote is None and not store_exists(settings):
         typer.echo(f"no store at {settings.store_path}: building it first", err=True)
         _build(settings)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    # access_log off: api.middleware writes one structured line per request instead
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        access_log=False,
+        timeout_graceful_shutdown=30,
+    )
 
 
 @app.command("validate")

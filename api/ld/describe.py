@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field
 from string import Template
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
@@ -109,8 +110,14 @@ _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def is_valid_iri(iri: str) -> bool:
-    """False when ``iri`` holds a character no IRI may (space, ``<``, ``"`` …)."""
-    return bool(iri) and not _NOT_IN_IRI.search(iri)
+    """False when ``iri`` is not an IRI pyoxigraph accepts (space, ``<``, ``"``, no scheme …)."""
+    if not iri or _NOT_IN_IRI.search(iri):
+        return False
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def sparql_iri(iri: URIRef) -> str:

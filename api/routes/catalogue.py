@@ -246,6 +246,7 @@ async def run_catalogue_query(
         accept=request.headers.get("accept"),
         format=format,
         bindings=bindings,
+        isolated=False,  # our own queries: not queued behind strangers' in the workers
     )
     text_url = request.url_for("catalogue_query_text", name=query.name)
     headers = {"Vary": "Accept", "Link": f'<{text_url}>; rel="describedby"'}

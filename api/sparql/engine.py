@@ -175,15 +175,18 @@ class SparqlEngine:
         format: str | None = None,
         base_iri: str | None = None,
         bindings: Bindings | None = None,
+        isolated: bool = True,
     ) -> tuple[bytes, ResultFormat]:
         """Run ``op`` and serialise its result in the negotiated format.
 
         ``bindings`` (variable → term) are bound by the engine, never pasted into the text.
+        ``isolated=False`` for the project's own queries (the catalogue): they run in threads and
+        do not queue behind strangers' queries in the worker processes.
         """
         if has_keyword(op.query, "SERVICE"):
             raise ProtocolError(400, SERVICE_REFUSED)
         chosen = negotiate(query_kind(op.query), accept, format)
-        if self.pool is not None:
+        if self.pool is not None and isolated:
             return await self._query_in_process(op, chosen, base_iri, bindings), chosen
         dataset = Dataset(op.default_graphs, op.named_graphs) if op.has_dataset else None
         repository = self.repository

@@ -72,6 +72,9 @@ class QueryFailed(Exception):
 
 def _worker_main(connection: Connection) -> None:
     """A worker's loop: receive ``(snapshot path, task)``, answer ``(status, payload)``."""
+    import os
+
+    os.nice(10)  # strangers' queries yield the CPU to the server's own work
     from api.store.base import Dataset, RepositoryError
     from api.store.oxigraph import OxigraphRepository
 
@@ -120,17 +123,22 @@ class _Worker:
         )
         self.process.start()
         child.close()
-        self.snapshot: str | None = None
+        self.ready = False
+        self._killed = False
 
     def wait_ready(self, timeout: float) -> bool:
         try:
             if self.connection.poll(timeout):
-                return bool(self.connection.recv()[0] == "ready")
+                self.ready = bool(self.connection.recv()[0] == "ready")
+                return self.ready
         except (EOFError, OSError):  # killed while starting (the pool closed)
             pass
         return False
 
     def kill(self) -> None:
+        if self._killed:
+            return
+        self._killed = True
         self.process.kill()
         self.process.join(5)
         self.connection.close()
@@ -185,6 +193,17 @@ class QueryProcessPool:
             self._idle.put(worker)
 
         threading.Thread(target=start, name="ocsea-query-start", daemon=True).start()
+
+    @property
+    def size(self) -> int:
+        """How many workers the pool keeps."""
+        return self._size
+
+    @property
+    def ready_workers(self) -> int:
+        """Workers started, ready and alive (busy ones included)."""
+        with self._lock:
+            return sum(1 for w in self._workers if w.ready and w.process.is_alive())
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
