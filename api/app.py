@@ -43,7 +43,7 @@ from fastapi.responses import PlainTextResponse
 from api import __version__
 from api.middleware import OperationsMiddleware, configure_access_log, max_result_bytes_from_env
 from api.readiness import router as readiness_router
-from api.routes import catalogue, graph_store, linked_data, rest, sparql, validate
+from api.routes import catalogue, graph_store, linked_data, pages, rest, sparql, validate
 from api.settings import Settings
 from api.sparql.engine import SparqlEngine
 from api.sparql.errors import ProtocolError
@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rest.router)
     app.include_router(catalogue.router)
     app.include_router(linked_data.router)
+    app.include_router(pages.router)
     app.include_router(validate.router)
     app.include_router(graph_store.router)
     return app

@@ -98,11 +98,7 @@ def test_every_operation(api_schema: object) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]  # type: ignore[attr-defined]
     assert len(operations) > 20
     statuses: list[int] = []
-    failures = {
-        op.label: found
-        for op in operations
-        if (found := _fuzz_operation(op, statuses))
-    }
+    failures = {op.label: found for op in operations if (found := _fuzz_operation(op, statuses))}
     assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
     assert len(statuses) >= len(operations)  # every operation was called
     assert statuses.count(200) >= len(operations) // 2, sorted(statuses)  # not all refused

@@ -4,7 +4,10 @@ Routes (``{base}`` = ``settings.base_iri``, default ``https://w3id.org/ocsea/``;
 redirects are expected to map ``{base}X`` to ``{server}/X``):
 
 - ``GET /id/{rest}``: the description of ``{base}id/{rest}`` (see :mod:`api.ld.describe`) in
-  Turtle (default), JSON-LD, N-Triples, RDF/XML or HTML; the IRIs of named graphs
+  Turtle (default), JSON-LD, N-Triples, RDF/XML or HTML. The HTML of an instrument, an actor or
+  a theme is its page for people (:func:`api.pages.views.html_face`; ``?view=generic`` gives the
+  generic page of its triples instead); other resources get the generic page, which links
+  provisions and statements to their place on their instrument's page; the IRIs of named graphs
   (``{base}id/graph/X``) are described as VoID subsets with a link to their dump; 404 for an IRI
   the store knows nothing about (HTML or text, as negotiated);
 - ``GET /ontology``: the ontology graph (core and alignment modules); HTML lists the classes and
@@ -16,9 +19,10 @@ redirects are expected to map ``{base}X`` to ``{server}/X``):
 - ``GET /void`` (and ``/.well-known/void`` → 302): the VoID description (:mod:`api.ld.void`);
 - ``GET /context.jsonld``: the JSON-LD context (:mod:`api.ld.vocabulary`), also embedded in every
   JSON-LD answer;
-- ``GET /``: a minimal landing page (JSON by default, HTML for browsers) listing the instruments
-  and the entry points;
-- ``/static/…``: the CSS of the HTML pages.
+- ``GET /``: the instruments and the entry points as JSON (default) for machines; browsers get
+  the home page (:func:`api.pages.views.home`);
+- ``/static/…``: the CSS and script of the HTML pages (and ``/static/vendor/``: the editor's
+  CodeMirror, installed from npm by ``make install``).
 
 Formats are chosen by ``Accept`` or ``format=`` (:mod:`api.ld.negotiation`; 406 when nothing
 fits). Answers carry ``Vary: Accept`` (and ``Accept-Language`` where there is HTML, whose
@@ -73,6 +77,7 @@ from api.ld.rdf import ntriples_to_graph_chunk, serialize_graph
 from api.ld.vocabulary import json_ld_context, output_prefixes
 from api.ld.void import DESCRIPTION_EN, dataset_iri, void_description
 from api.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH, graph_iri
+from api.pages import views as pages
 from api.settings import Settings
 from api.sparql.engine import SparqlEngine
 from api.store.base import Repository
@@ -100,6 +105,14 @@ FormatParam = Annotated[
     Query(description="Format, overriding Accept: html, turtle, jsonld, ntriples, rdfxml …"),
 ]
 LangParam = Annotated[str | None, Query(description="Interface language of HTML pages: en, es")]
+ViewParam = Annotated[
+    str | None,
+    Query(
+        alias="view",
+        description="generic: for an instrument, actor or theme, the generic HTML page of its "
+        "triples instead of its page for people",
+    ),
+]
 
 ALTERNATE_LABELS = {
     "turtle": "Turtle",
@@ -302,6 +315,7 @@ async def resource(
     settings: SettingsDep,
     format: FormatParam = None,
     lang: LangParam = None,
+    view_name: ViewParam = None,
 ) -> Response:
     """Describe ``{base}id/{rest}``: what it says, what the reasoner adds, what links to it."""
     page = _Page(request, RESOURCE_FORMATS, format, lang)
@@ -314,6 +328,12 @@ async def resource(
     etag = page.etag(version)
     if (cached := page.not_modified(etag)) is not None:
         return cached
+    context_href: str | None = None
+    if page.is_html:
+        face = await pages.html_face(request, engine, settings, iri, lang, version)
+        if face.response is not None and view_name != "generic":
+            return face.response
+        context_href = face.context_href
     repository = engine.repository
     names = GraphNames.for_base(settings.base_iri)
 
@@ -351,6 +371,7 @@ async def resource(
             etag,
             view=view,
             downloads=downloads,
+            context_href=context_href,
             alternates=page.alternates(RESOURCE_FORMATS),
         )
     context = await _json_ld_context(request, engine, settings, version)
@@ -609,8 +630,10 @@ async def landing(
     format: Annotated[str | None, Query(description="json or html, overriding Accept")] = None,
     lang: LangParam = None,
 ) -> Response:
-    """JSON for machines (default), HTML for browsers; replaced by a full home page later."""
+    """JSON for machines (default); browsers get the home page."""
     page = _Page(request, LANDING_FORMATS, format, lang)
+    if page.is_html:
+        return await pages.home(request, engine, settings, lang)
     version = await _version(engine)
     etag = page.etag(version)
     if (cached := page.not_modified(etag)) is not None:
@@ -623,10 +646,8 @@ async def landing(
             entry = labels.setdefault(str(instrument), {})
             if isinstance(label, Literal):
                 entry.setdefault(label.language or "", str(label))
-    linker = page.linker(settings)
     absolute = Linker(settings.base_iri)  # paths without the mount prefix: server has it
     server = page.server.rstrip("/")
-    root = page.root_path
     entry_points = {
         "sparql": ("/sparql", "SPARQL 1.1 endpoint (queries; service description without one)"),
         "docs": ("/docs", "OpenAPI documentation of the HTTP API"),
@@ -636,25 +657,10 @@ async def landing(
         "dump": ("/dump", "The whole dataset as N-Quads or TriG"),
         "context": ("/context.jsonld", "JSON-LD context of the vocabulary"),
         "health": ("/health", "Is the store open, and how big is it"),
+        "matrix": ("/matrix", "Coverage matrix, capabilities by instruments (HTML, .csv, .svg)"),
+        "network": ("/network", "Citation and correspondence network (HTML, .svg)"),
+        "editor": ("/editor", "SPARQL editor with the catalogue's queries (HTML)"),
     }
-    if page.is_html:
-        ui = UI[page.language]
-
-        def best(entry: dict[str, str]) -> str:
-            return entry.get(page.language) or entry.get("en") or next(iter(entry.values()), "")
-
-        instruments = [(best(entry) or iri, linker.href(iri), iri) for iri, entry in labels.items()]
-        entries = [
-            (ui.get(key, key.capitalize()), f"{root}{path}", text)
-            for key, (path, text) in entry_points.items()
-        ]
-        return page.html(
-            "landing.html",
-            etag,
-            instruments=instruments,
-            entry_points=entries,
-            description=DESCRIPTION_EN,
-        )
     body = {
         "name": UI["en"]["site"],
         "description": DESCRIPTION_EN,
