@@ -25,7 +25,7 @@ build: install
 	$(BIN)/ocsea build
 
 test: deps install
-	$(BIN)/ruff format --check . && $(BIN)/ruff check . && $(BIN)/mypy api && $(BIN)/pytest -q
+	$(BIN)/ruff format --check . && $(BIN)/ruff check . && $(BIN)/mypy api benchmarks && $(BIN)/pytest -q
 
 deps:
 	@command -v java >/dev/null 2>&1 || (apt-get update && apt-get install -y default-jre-headless)

@@ -1,0 +1,196 @@
+"""The load client of the benchmarks: runs in its own process, reads a job, prints measurements.
+
+A job (JSON on stdin) names a target and workloads:
+
+- ``{"kind": "http", "base": "http://127.0.0.1:8123"}``: each workload is an HTTP ``GET`` of
+  ``path`` with ``params`` and ``headers``;
+- ``{"kind": "pyoxigraph", "nquads": "/tmp/g.nq"}``: the N-Quads are loaded into an in-memory
+  pyoxigraph store in this process (the load is timed) and each workload's ``sparql`` runs on it
+  with the union of the graphs as default graph, its solutions serialised as SPARQL JSON (what
+  a server would have to do too).
+
+For each workload and each concurrency level (threads, one HTTP connection each) it makes
+``warmup`` requests (fewer if they take more than ``max_seconds``), then requests until
+``requests`` are done or ``max_seconds`` have passed (each thread finishes its request),
+and reports the count, errors, requests per second and the 50th/99th percentile latencies, plus
+the number of results of the first answer (to check that all systems answer the same).
+
+``python -m benchmarks.client < job.json > result.json``
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+Call = Callable[[], bytes]
+
+
+def _results_count(body: bytes) -> int | None:
+    """Solutions in a SPARQL JSON answer, items of a REST page; ``None`` if neither."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if isinstance(data, dict):
+        if "results" in data:
+            return len(data["results"].get("bindings", []))
+        if "items" in data:
+            return int(data.get("total", len(data["items"])))
+    return None
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The ``fraction`` quantile of ``values`` (nearest rank)."""
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def measure(
+    make_call: Callable[[], Call], concurrency: int, warmup: int, requests: int, max_seconds: float
+) -> dict[str, Any]:
+    """Run one workload at one concurrency (``make_call`` gives each thread its caller)."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    issued = 0
+    first: list[int | None] = []
+
+    def worker() -> None:
+        nonlocal issued
+        call = make_call()
+        while True:
+            with lock:
+                if issued >= requests or time.perf_counter() > deadline:
+                    return
+                issued += 1
+            started = time.perf_counter()
+            try:
+                body = call()
+            except Exception as exc:  # recorded, the run goes on
+                with lock:
+                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
+                continue
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if not first:
+                    first.append(_results_count(body))
+
+    warm = make_call()  # warm-up on a connection of its own, before the clock starts
+    warm_until = time.perf_counter() + max_seconds
+    for _ in range(warmup):
+        try:
+            warm()
+        except Exception:  # the measured requests will record it
+            break
+        if time.perf_counter() > warm_until:
+            break  # a slow system: one warm-up request is enough
+    deadline = time.perf_counter() + max_seconds
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {
+        "concurrency": concurrency,
+        "count": len(latencies),
+        "errors": len(errors),
+        "error": errors[0] if errors else None,
+        "rps": len(latencies) / wall if wall > 0 else 0.0,
+        "p50": statistics.median(latencies) if latencies else None,
+        "p99": percentile(latencies, 0.99) if latencies else None,
+        "results": first[0] if first else None,
+    }
+
+
+def _http_caller(base: str, workload: dict[str, Any], timeout: float) -> Callable[[], Call]:
+    def make() -> Call:
+        client = httpx.Client(base_url=base, timeout=timeout)
+
+        def call() -> bytes:
+            response = client.get(
+                workload["path"], params=workload.get("params"), headers=workload.get("headers")
+            )
+            if response.status_code != 200:
+                raise RuntimeError(f"HTTP {response.status_code}: {response.text[:150]}")
+            return response.content
+
+        return call
+
+    return make
+
+
+def _pyoxigraph_caller(store: Any, workload: dict[str, Any]) -> Callable[[], Call]:
+    import pyoxigraph as ox
+
+    def make() -> Call:
+        def call() -> bytes:
+            result = store.query(workload["sparql"], use_default_graph_as_union=True)
+            data: bytes = result.serialize(format=ox.QueryResultsFormat.JSON)
+            return data
+
+        return call
+
+    return make
+
+
+def run(job: dict[str, Any]) -> dict[str, Any]:
+    """Measure every workload of ``job`` at every concurrency; see the module docstring."""
+    target = job["target"]
+    out: dict[str, Any] = {"workloads": {}}
+    store: Any = None
+    if target["kind"] == "pyoxigraph":
+        import pyoxigraph as ox
+
+        started = time.perf_counter()
+        store = ox.Store()
+        store.bulk_load(path=target["nquads"], format=ox.RdfFormat.N_QUADS)
+        out["load_seconds"] = time.perf_counter() - started
+        first = job["workloads"][0]["sparql"] if job["workloads"] else "ASK {}"
+        store.query(first, use_default_graph_as_union=True).serialize(
+            format=ox.QueryResultsFormat.JSON
+        )
+        out["first_answer_seconds"] = time.perf_counter() - started
+    for workload in job["workloads"]:
+        if target["kind"] == "http":
+            make = _http_caller(target["base"], workload, job.get("timeout", 60.0))
+        else:
+            make = _pyoxigraph_caller(store, workload)
+        out["workloads"][workload["name"]] = [
+            measure(make, level, job["warmup"], job["requests"], job["max_seconds"])
+            for level in job["concurrency"]
+        ]
+    if store is not None:
+        out["peak_rss_mib"] = _own_peak_rss_mib()
+    return out
+
+
+def _own_peak_rss_mib() -> float | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def main() -> None:
+    job = json.load(sys.stdin)
+    json.dump(run(job), sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

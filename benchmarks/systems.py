@@ -1,0 +1,222 @@
+"""The systems compared by the benchmarks, each started on a free 127.0.0.1 port with one data set.
+
+Each is a context manager that loads the N-Quads (timed), starts the server (timed until its
+first answer) and yields a :class:`Started`; :func:`peak_rss_mib` reads the peak memory of the
+server's process tree before it is stopped.
+
+- :func:`ours`: ``ocsea serve`` over an on-disk store bulk-loaded with pyoxigraph (what
+  ``ocsea build`` writes), ``/sparql`` through its query worker processes;
+- :func:`oxigraph_server`: ``oxigraph load`` then ``oxigraph serve-read-only
+  --union-default-graph --timeout-s 10`` (the binary of the ``oxigraph`` pip package, with the
+  same query time limit as ours);
+- :func:`rdflib_endpoint`: :mod:`benchmarks.rdflib_server` (rdflib-endpoint, in-memory rdflib).
+
+pyoxigraph in-process needs no server: :mod:`benchmarks.client` loads and queries it itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+from tests.servers import free_port, oxigraph_binary
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+OCSEA = str(Path(sys.executable).parent / "ocsea")
+
+
+@dataclass
+class Started:
+    """A running system: where to send SPARQL, how long loading and starting took."""
+
+    name: str
+    base_url: str
+    sparql_path: str
+    process: subprocess.Popen[bytes]
+    load_seconds: float
+    first_answer_seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def peak_rss_mib(pid: int) -> float:
+    """Sum of the peak resident memory (VmHWM) of ``pid`` and its descendants, in MiB."""
+    total = 0
+    for process in _descendants(pid):
+        try:
+            status = Path(f"/proc/{process}/status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+        total += int(found.group(1)) if found else 0
+    return total / 1024
+
+
+def wait_for_answer(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Poll ``ASK {}`` at ``url`` every 20 ms until a 200 (``RuntimeError`` on exit/timeout)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=5.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"no answer from {url} within {timeout:g} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL after 10 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def load_store(nquads: Path, directory: Path) -> float:
+    """Bulk-load ``nquads`` into a new on-disk pyoxigraph store; the seconds it took."""
+    started = time.perf_counter()
+    store = ox.Store(str(directory))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    return time.perf_counter() - started
+
+
+RDFLIB_MEMORY_LIMIT_MIB = 4096
+"""Address-space limit of the rdflib server: a query that blows up fails there instead of
+taking the machine's memory (one did: 24 GB before the kernel killed it)."""
+
+
+def _memory_limit(mib: int) -> Callable[[], None]:
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (mib * 1024 * 1024, mib * 1024 * 1024))
+
+    return apply
+
+
+@contextmanager
+def _serving(
+    name: str,
+    command: list[str],
+    port: int,
+    sparql_path: str,
+    log: Path,
+    load: float,
+    timeout: float,
+    env: dict[str, str] | None = None,
+    memory_limit_mib: int | None = None,
+) -> Iterator[Started]:
+    with log.open("wb") as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            cwd=ROOT,
+            preexec_fn=_memory_limit(memory_limit_mib) if memory_limit_mib else None,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_answer(base + sparql_path, process, timeout)
+        yield Started(name, base, sparql_path, process, load, time.perf_counter() - started)
+    finally:
+        stop(process)
+
+
+@contextmanager
+def ours(
+    nquads: Path, workdir: Path, *, store: Path | None = None, timeout: float = 120.0
+) -> Iterator[Started]:
+    """``ocsea serve`` over ``store`` (default: ``nquads`` bulk-loaded into ``workdir/store``)."""
+    load = 0.0
+    if store is None:
+        store = workdir / "store"
+        if not store.exists():
+            load = load_store(nquads, store)
+    port = free_port()
+    command = [OCSEA, "serve", "--store", str(store), "--port", str(port)]
+    with _serving("ours", command, port, "/sparql", workdir / "ours.log", load, timeout) as s:
+        yield s
+
+
+@contextmanager
+def oxigraph_server(nquads: Path, workdir: Path, *, timeout: float = 120.0) -> Iterator[Started]:
+    """``oxigraph serve-read-only --union-default-graph`` over ``nquads`` loaded by the CLI."""
+    location = workdir / "oxigraph"
+    started = time.perf_counter()
+    subprocess.run(
+        [str(oxigraph_binary()), "load", "--location", str(location), "--file", str(nquads)],
+        check=True,
+        capture_output=True,
+    )
+    load = time.perf_counter() - started
+    port = free_port()
+    command = [
+        str(oxigraph_binary()),
+        "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+        "--timeout-s",
+        "10",
+    ]
+    with _serving(
+        "oxigraph", command, port, "/query", workdir / "oxigraph.log", load, timeout
+    ) as s:
+        yield s
+
+
+@contextmanager
+def rdflib_endpoint(nquads: Path, workdir: Path, *, timeout: float = 1800.0) -> Iterator[Started]:
+    """:mod:`benchmarks.rdflib_server` over ``nquads`` (its load time is read from its log)."""
+    port = free_port()
+    log = workdir / "rdflib.log"
+    command = [PYTHON, "-m", "benchmarks.rdflib_server", str(nquads), str(port)]
+    with _serving(
+        "rdflib", command, port, "/sparql", log, 0.0, timeout,
+        memory_limit_mib=RDFLIB_MEMORY_LIMIT_MIB,
+    ) as running:  # fmt: skip
+        found = re.search(r"loaded in ([0-9.]+) s", log.read_text(errors="replace"))
+        running.load_seconds = float(found.group(1)) if found else float("nan")
+        yield running
