@@ -9,13 +9,15 @@ their part of the reasoner's ``inferred`` graph) and of the correspondences betw
 - every provision text (``ocsea:text``) prefixed with a few Spanish words drawn, with the seed,
   from the words of the real texts, so texts differ between families; the original text is kept
   after them, so quotes and verbs remain substrings of their provision (the shapes check it);
-- the instruments' labels and titles marked ``[syn k]``.
+- the instruments' labels and titles marked ``[syn k]``, their adoption dates ``k`` days later (so
+  that, as in real collections, instruments follow one another rather than share a date).
 
 So the ontology, vocabularies and shapes are the real ones, every family has exactly the real
 shapes of instruments, provisions, statements, actors, themes, citations and correspondences, and
-the reasoner's output stays consistent without running it again. Families are added until the
-target size is reached (the last one may be partial: whole instruments, correspondences only
-between instruments present).
+the reasoner's output stays consistent without running it again. The shared vocabularies are not
+copied (``theme:gsr dcterms:source`` stays the one real strategic response). Families are added
+until the target size is reached (the last one may be partial: whole instruments, correspondences
+only between instruments present).
 
 Example::
 
@@ -35,6 +37,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,6 +50,7 @@ ID = BASE_IRI + "id/"
 GRAPH = ID + "graph/"
 CORRESPONDENCE = ID + "correspondence/"
 TEXT = "<https://w3id.org/ocsea/ontology#text>"
+ADOPTION_DATE = "<https://w3id.org/ocsea/ontology#adoptionDate>"
 TITLE_PREDICATES = {
     "<http://www.w3.org/2000/01/rdf-schema#label>",
     "<http://purl.org/dc/terms/title>",
@@ -56,7 +61,11 @@ FAMILY = "\x00K\x00"
 WORDS = "\x00W\x00"
 """Placeholder for the synthetic Spanish words that open a provision text."""
 
+DATE = "\x00D\x00"
+"""Marks an instrument's adoption date, moved ``k`` days later in family ``k``."""
+
 _WORD = re.compile(r"[a-záéíóúñü]{4,}")
+_MARKED_DATE = re.compile("\x00D\x00" + r"(\d{4}-\d{2}-\d{2})")
 
 
 @dataclass
@@ -116,12 +125,16 @@ class Template:
             if isinstance(quad.object, ox.Literal) and quad.object.language == "es":
                 words.update(_WORD.findall(quad.object.value.lower()))
             touched = {u for u in map(renamer.unit_of, (s, o, g)) if u is not None}
-            if not touched:
+            # The shared vocabularies point at their source (theme:gsr dcterms:source the strategic
+            # response): one source, not one per family.
+            if not touched or (g in _SHARED_GRAPHS and renamer.unit_of(s) is None):
                 base.append(f"{s} {p} {o} {g} .\n")
                 continue
             s, o, g = renamer.rename(s), renamer.rename(o), renamer.rename(g)
             if p == TEXT and isinstance(quad.object, ox.Literal):
                 o = o[:1] + WORDS + o[1:]
+            elif p == ADOPTION_DATE and isinstance(quad.object, ox.Literal):
+                o = o[:1] + DATE + o[1:]
             elif p in TITLE_PREDICATES and renamer.is_instrument(quad.subject):
                 o = o[:1] + f"[syn {FAMILY}] " + o[1:]
             # a triple between two units (a correspondence's provision) goes with the correspondence
@@ -140,6 +153,7 @@ class Template:
 
 
 _BUILD_GRAPHS = {"ontology", "vocabularies", "correspondences", "inferred", "shapes"}
+_SHARED_GRAPHS = {f"<{GRAPH}{name}>" for name in ("ontology", "vocabularies", "shapes")}
 
 
 class _Renamer:
@@ -213,11 +227,17 @@ def generate(template: Template, triples: int, seed: int) -> Iterator[str]:
                     emitted += 1
                     continue
                 line = line.replace(FAMILY, number)
+                if DATE in line:
+                    line = _MARKED_DATE.sub(partial(_later, days=family), line)
                 if WORDS in line:
                     words = " ".join(rng.choices(template.words, k=rng.randint(3, 12)))
                     line = line.replace(WORDS, words.capitalize() + " ", 1)
                 yield line
                 emitted += 1
+
+
+def _later(marked: re.Match[str], days: int) -> str:
+    return (date.fromisoformat(marked.group(1)) + timedelta(days=days)).isoformat()
 
 
 def _original(line: str) -> str:
@@ -227,6 +247,7 @@ def _original(line: str) -> str:
         .replace(f"s{FAMILY}", "")
         .replace(f"[syn {FAMILY}] ", "")
         .replace(WORDS, "")
+        .replace(DATE, "")
     )
 
 
