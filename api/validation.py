@@ -43,6 +43,10 @@ from rdflib.term import Node
 from api.loading import SourceError, discover, load_files, load_paths, parse_file
 from api.namespaces import bind_prefixes
 from api.settings import Settings
+from api.sparql_parse_cache import install as install_sparql_parse_cache
+
+# pySHACL hands rdflib the same SPARQL texts on every run: parse them once (see the module)
+install_sparql_parse_cache()
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
