@@ -28,7 +28,7 @@ def _workers() -> set[int]:
 def _wait_for_workers(client: TestClient, count: int) -> None:
     pool = client.app.state.engine.pool  # type: ignore[attr-defined]
     deadline = time.monotonic() + 60
-    while pool._idle.qsize() < count and time.monotonic() < deadline:
+    while pool.idle_workers < count and time.monotonic() < deadline:
         time.sleep(0.05)
 
 
@@ -119,3 +119,40 @@ def test_workers_of_a_writable_store_see_each_write(built_store: Path, tmp_path:
         snapshots = list(copy.parent.glob(".store.snapshots-*"))
         assert snapshots and len(list(snapshots[0].iterdir())) <= 4  # old checkpoints pruned
     assert not list(copy.parent.glob(".store.snapshots-*"))  # removed at shutdown
+
+
+def test_free_workers_go_to_the_longest_waiting_caller(tmp_path: Path) -> None:
+    """First come, first served: a worker set free is handed to the oldest waiter."""
+    from api.sparql.isolation import QueryProcessPool
+
+    pool = QueryProcessPool(tmp_path, workers=0)  # no processes: workers are handed by hand
+    got: list[tuple[int, object]] = []
+    lock = threading.Lock()
+
+    def wait(number: int) -> None:
+        worker = pool._acquire(10)
+        with lock:
+            got.append((number, worker))
+
+    threads = []
+    for number in range(5):
+        thread = threading.Thread(target=wait, args=(number,))
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.05)  # so that they queue in this order
+    tokens = [object() for _ in range(5)]
+    for token in tokens:
+        pool._release(token)  # type: ignore[arg-type]
+        time.sleep(0.02)
+    for thread in threads:
+        thread.join(5)
+    assert [number for number, _ in got] == [0, 1, 2, 3, 4]
+    assert [worker for _, worker in got] == tokens
+    assert pool.idle_workers == 0
+    # nobody waiting: a freed worker stays idle, a waiter that times out leaves no trace
+    pool._release(tokens[0])  # type: ignore[arg-type]
+    assert pool.idle_workers == 1 and pool._acquire(0.01) is tokens[0]
+    assert pool._acquire(0.05) is None
+    pool._release(tokens[1])  # type: ignore[arg-type]
+    assert pool.idle_workers == 1
+    pool.close()

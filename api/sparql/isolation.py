@@ -34,10 +34,10 @@ Example::
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import shutil
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -144,6 +144,14 @@ class _Worker:
         self.connection.close()
 
 
+class _Waiter:
+    """A caller waiting for a worker (see :meth:`QueryProcessPool._acquire`)."""
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.worker: _Worker | None = None
+
+
 class QueryProcessPool:
     """Worker processes answering queries on an on-disk store, each killable on overrun.
 
@@ -167,7 +175,8 @@ class QueryProcessPool:
         self._generation = 0
         self._current = str(source)
         self._lock = threading.Lock()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: deque[_Worker] = deque()
+        self._waiting: deque[_Waiter] = deque()
         self._workers: set[_Worker] = set()
         self._size = workers
         self._closed = False
@@ -190,7 +199,7 @@ class QueryProcessPool:
             if not worker.wait_ready(60) or self._closed:
                 self._discard(worker)
                 return
-            self._idle.put(worker)
+            self._release(worker)
 
         threading.Thread(target=start, name="ocsea-query-start", daemon=True).start()
 
@@ -205,10 +214,46 @@ class QueryProcessPool:
         with self._lock:
             return sum(1 for w in self._workers if w.ready and w.process.is_alive())
 
+    @property
+    def idle_workers(self) -> int:
+        """Workers ready and waiting for a query."""
+        with self._lock:
+            return len(self._idle)
+
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
         with self._lock:
             self._workers.discard(worker)
+
+    def _acquire(self, timeout: float) -> _Worker | None:
+        """The longest-waiting caller gets the next free worker (``None`` after ``timeout``).
+
+        First come, first served: a worker set free goes straight to the oldest waiter, so a
+        request arriving later cannot take it first (with a plain ``queue.Queue`` it can, and
+        the one it overtook waits again at the back: a long tail at high concurrency).
+        """
+        with self._lock:
+            if self._idle and not self._waiting:
+                return self._idle.popleft()
+            waiter = _Waiter()
+            self._waiting.append(waiter)
+        if waiter.ready.wait(max(0.0, timeout)):
+            return waiter.worker
+        with self._lock:
+            if waiter.worker is None:  # nobody handed it one: give up the place in line
+                self._waiting.remove(waiter)
+                return None
+        return waiter.worker  # handed over just as the wait ended
+
+    def _release(self, worker: _Worker) -> None:
+        """Hand ``worker`` to the oldest waiter, or keep it idle."""
+        with self._lock:
+            if self._waiting:
+                waiter = self._waiting.popleft()
+                waiter.worker = worker
+                waiter.ready.set()
+            else:
+                self._idle.append(worker)
 
     def refresh(self) -> None:
         """After a write: take a new checkpoint for the workers' next queries."""
@@ -245,10 +290,9 @@ class QueryProcessPool:
         :class:`QueryFailed`.
         """
         deadline = time.monotonic() + timeout
-        try:
-            worker = self._idle.get(timeout=max(0.0, timeout))
-        except queue.Empty:
-            raise QueryTimeout() from None
+        worker = self._acquire(timeout)
+        if worker is None:
+            raise QueryTimeout()
         with self._lock:
             path = self._current
         try:
@@ -265,7 +309,7 @@ class QueryProcessPool:
             self._discard(worker)
             self._start_worker_in_background()
             raise QueryFailed("store", f"the query worker stopped unexpectedly ({exc})") from None
-        self._idle.put(worker)
+        self._release(worker)
         if status == "ok":
             return bytes(payload)
         raise QueryFailed(status, str(payload))
