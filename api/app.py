@@ -15,11 +15,13 @@ Routes:
   reasons (:mod:`api.readiness`);
 - ``GET|POST /sparql``: queries, updates and the service description (:mod:`api.routes.sparql`).
 
-CORS allows ``GET``/``HEAD``/``POST`` from any origin, without credentials and without the
-``Authorization`` header (so no cross-origin writes). :class:`~api.middleware.OperationsMiddleware`
-adds request ids, a JSON access log, security headers and the body/result size limits. On
-SIGTERM/SIGINT uvicorn stops accepting connections, lets running requests finish, then the
-lifespan closes the query workers and the store. Run it with ``ocsea serve``.
+Answers of read requests are kept until the next write (:mod:`api.response_cache`,
+``OCSEA_RESPONSE_CACHE_MB``). CORS allows ``GET``/``HEAD``/``POST`` from any origin, without
+credentials and without the ``Authorization`` header (so no cross-origin writes).
+:class:`~api.middleware.OperationsMiddleware` adds request ids, a JSON access log, security
+headers and the body/result size limits. On SIGTERM/SIGINT uvicorn stops accepting connections,
+lets running requests finish, then the lifespan closes the query workers and the store. Run it
+with ``ocsea serve``.
 
 Example::
 
@@ -32,6 +34,7 @@ Example::
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -39,10 +42,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
+from starlette.types import Scope
 
 from api import __version__
-from api.middleware import OperationsMiddleware, configure_access_log, max_result_bytes_from_env
+from api.middleware import OperationsMiddleware, configure_access_log
 from api.readiness import router as readiness_router
+from api.response_cache import ResponseCache, ResponseCacheMiddleware
 from api.routes import catalogue, graph_store, linked_data, pages, rest, sparql, validate
 from api.settings import Settings
 from api.sparql.engine import SparqlEngine
@@ -76,6 +81,14 @@ def open_engine(settings: Settings) -> SparqlEngine:
     )
 
 
+def _store_generation(scope: Scope) -> int | None:
+    """The app's store generation, or ``None`` when its answers must not be kept."""
+    engine: SparqlEngine | None = getattr(scope["app"].state, "engine", None)
+    if engine is None or not engine.cacheable:
+        return None
+    return engine.generation
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app serving the store of ``settings`` (default: from the environment)."""
     settings = settings or Settings.from_env()
@@ -84,6 +97,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = open_engine(settings)
         app.state.engine = engine
+        if engine.cacheable:
+            # the ETags of pages and linked data need the store's version (a pass over every
+            # quad, about a second per million): compute it now rather than in a first request
+            threading.Thread(
+                target=engine.repository.version, name="ocsea-version", daemon=True
+            ).start()
         try:
             yield
         finally:
@@ -96,6 +115,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # innermost: answers kept until the next write (api.response_cache); request ids, CORS and
+    # security headers are added around it, per request
+    if settings.response_cache_mb > 0:
+        app.add_middleware(
+            ResponseCacheMiddleware,
+            cache=ResponseCache(settings.response_cache_mb * 1024 * 1024),
+            generation=_store_generation,
+        )
     # CORS for reads: any origin may GET/HEAD and POST queries and /validate; writes need the
     # Authorization header, which is not allowed cross-origin (the preflight refuses it).
     app.add_middleware(
@@ -116,7 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         OperationsMiddleware,
         max_body_bytes=settings.max_upload_bytes,
-        max_result_bytes=max_result_bytes_from_env(),
+        max_result_bytes=settings.max_result_bytes,
     )
     configure_access_log()
 

@@ -23,7 +23,7 @@ For every HTTP request it:
   **413** stating the limit, on every route (``/sparql`` included) — at once from
   ``Content-Length``, or as soon as a streamed (chunked) body passes the limit;
 - **result-size limit**: a ``/sparql`` answer larger than ``max_result_bytes``
-  (``OCSEA_MAX_RESULT_BYTES``, default 50 MiB, see :func:`max_result_bytes_from_env`) is replaced
+  (``OCSEA_MAX_RESULT_BYTES``, default 50 MiB, see :mod:`api.settings`) is replaced
   by a **422** that says to add ``LIMIT`` or page with ``OFFSET``.
 
 Example::
@@ -39,19 +39,17 @@ import base64
 import hashlib
 import json
 import logging
-import os
 import re
 import sys
 import time
 import uuid
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.settings import PACKAGE_DIR
+from api.settings import DEFAULT_MAX_RESULT_BYTES, PACKAGE_DIR
 from api.sparql.errors import ProtocolError
 
 access_log = logging.getLogger("ocsea.access")
@@ -61,7 +59,6 @@ REQUEST_ID_HEADER = "x-request-id"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _SECRET_NAMES = re.compile(r"token|passw|secret|key|auth|session|cookie|credential", re.I)
 MAX_LOGGED_QUERY = 2000
-DEFAULT_MAX_RESULT_BYTES = 50 * 1024 * 1024
 RESULT_LIMITED_PATHS = ("/sparql",)
 DOCS_PATHS = ("/docs", "/redoc")
 
@@ -114,21 +111,6 @@ SECURITY_HEADERS: dict[str, str] = {
     "referrer-policy": "strict-origin-when-cross-origin",
     "x-frame-options": "DENY",
 }
-
-
-def max_result_bytes_from_env(environ: Mapping[str, str] | None = None) -> int:
-    """``OCSEA_MAX_RESULT_BYTES`` (default 50 MiB); ``ValueError`` unless a positive number."""
-    env = os.environ if environ is None else environ
-    value = env.get("OCSEA_MAX_RESULT_BYTES")
-    try:
-        limit = int(value) if value else DEFAULT_MAX_RESULT_BYTES
-    except ValueError:
-        limit = 0
-    if limit <= 0:
-        raise ValueError(
-            f"OCSEA_MAX_RESULT_BYTES must be a positive number of bytes, not {value!r}"
-        )
-    return limit
 
 
 def configure_access_log(level: int = logging.INFO) -> None:

@@ -17,6 +17,10 @@ repository), so commands work from any working directory. Environment variables 
   mounted as files). Setting both is an error;
 - ``OCSEA_MAX_UPLOAD_BYTES``: the largest request body accepted by ``POST /validate`` and the
   Graph Store Protocol (default 10 MiB; larger bodies get a 413 that states the limit);
+- ``OCSEA_MAX_RESULT_BYTES``: the largest answer the server sends (default 50 MiB; a larger one
+  is replaced by a 422 that says to add ``LIMIT``, see :mod:`api.middleware`);
+- ``OCSEA_RESPONSE_CACHE_MB``: memory for answers kept until the next write (default 64; 0 turns
+  the cache off; the embedded store only, see :mod:`api.response_cache`);
 - ``OCSEA_SPARQL_ENDPOINT``: serve a remote SPARQL 1.1 server instead of the embedded store (its
   query URL); with ``OCSEA_SPARQL_UPDATE_ENDPOINT`` (default: the query URL),
   ``OCSEA_GRAPH_STORE_ENDPOINT`` (Graph Store Protocol URL; default: none, graphs are then written
@@ -51,6 +55,8 @@ DEFAULT_JAVA_MEMORY_MB = 2000
 DEFAULT_QUERY_TIMEOUT = 10.0
 DEFAULT_QUERY_WORKERS = 2
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_RESULT_BYTES = 50 * 1024 * 1024
+DEFAULT_RESPONSE_CACHE_MB = 64
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,26 @@ def _write_token(env: Mapping[str, str]) -> str | None:
     return first
 
 
+def _int_setting(
+    env: Mapping[str, str],
+    name: str,
+    default: int,
+    low: int,
+    high: int | None,
+    what: str,
+) -> int:
+    """The integer of ``env[name]`` (``default`` when unset); ``ValueError`` out of range."""
+    value = env.get(name)
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        number = low - 1
+    if number < low or (high is not None and number > high):
+        bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        raise ValueError(f"{name} must be {what} {bounds}, not {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths and options of one run. Build it with :meth:`from_env` (or directly in tests)."""
@@ -118,7 +144,9 @@ class Settings:
     write_token: str | None = field(default=None, repr=False)
     remote: RemoteEndpoint | None = None
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES
     query_workers: int = DEFAULT_QUERY_WORKERS
+    response_cache_mb: int = DEFAULT_RESPONSE_CACHE_MB
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -148,24 +176,18 @@ class Settings:
             raise ValueError(
                 f"OCSEA_QUERY_TIMEOUT must be a positive number of seconds, not {timeout!r}"
             )
-        upload = env.get("OCSEA_MAX_UPLOAD_BYTES")
-        try:
-            max_upload_bytes = int(upload) if upload else DEFAULT_MAX_UPLOAD_BYTES
-        except ValueError:
-            max_upload_bytes = 0
-        if max_upload_bytes <= 0:
-            raise ValueError(
-                f"OCSEA_MAX_UPLOAD_BYTES must be a positive number of bytes, not {upload!r}"
-            )
-        workers = env.get("OCSEA_QUERY_WORKERS")
-        try:
-            query_workers = int(workers) if workers else DEFAULT_QUERY_WORKERS
-        except ValueError:
-            query_workers = -1
-        if not 0 <= query_workers <= 64:
-            raise ValueError(
-                f"OCSEA_QUERY_WORKERS must be a number of processes from 0 to 64, not {workers!r}"
-            )
+        max_upload_bytes = _int_setting(
+            env, "OCSEA_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, None, "a number of bytes"
+        )
+        max_result_bytes = _int_setting(
+            env, "OCSEA_MAX_RESULT_BYTES", DEFAULT_MAX_RESULT_BYTES, 1, None, "a number of bytes"
+        )
+        query_workers = _int_setting(
+            env, "OCSEA_QUERY_WORKERS", DEFAULT_QUERY_WORKERS, 0, 64, "a number of processes"
+        )
+        response_cache_mb = _int_setting(
+            env, "OCSEA_RESPONSE_CACHE_MB", DEFAULT_RESPONSE_CACHE_MB, 0, 65536, "a number of MiB"
+        )
         return cls(
             root=root,
             store_path=store_path,
@@ -175,7 +197,9 @@ class Settings:
             write_token=_write_token(env),
             remote=RemoteEndpoint.from_env(env),
             max_upload_bytes=max_upload_bytes,
+            max_result_bytes=max_result_bytes,
             query_workers=query_workers,
+            response_cache_mb=response_cache_mb,
         )
 
     def with_store(self, store_path: Path) -> Settings:

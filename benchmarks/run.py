@@ -5,11 +5,11 @@
 1. builds the real graph once (``ocsea build``, with the reasoner) into ``var/bench/real-store``
    and generates a synthetic graph of about ``--triples`` quads from it
    (:mod:`benchmarks.generate`, ``--seed``);
-2. starts, one after the other, this project's server (``ocsea serve`` on its embedded store),
-   Oxigraph's server, rdflib-endpoint and pyoxigraph in-process, each on the same data, and
-   drives each from a separate client process (:mod:`benchmarks.client`) on 127.0.0.1 at each
-   ``--concurrency`` level, with a warm-up and at most ``--requests`` requests or
-   ``--max-seconds`` per query;
+2. starts, one after the other, this project's server (``ocsea serve`` on its embedded store,
+   with its response cache, and again without: ``ours-nocache``), Oxigraph's server,
+   rdflib-endpoint and pyoxigraph in-process, each on the same data, and drives each from a
+   separate client process (:mod:`benchmarks.client`) on 127.0.0.1 at each ``--concurrency``
+   level, with a warm-up and at most ``--requests`` requests or ``--max-seconds`` per query;
 3. the workloads: every catalogue query (``queries/*.rq`` with its example arguments, as SPARQL
    text with the arguments in a ``VALUES`` block) and the keys queries of the REST resources
    (:mod:`api.rest.queries`), as SPARQL on every system; plus, on this project's server only,
@@ -49,7 +49,10 @@ from benchmarks.generate import Template, write_nquads
 
 ROOT = systems.ROOT
 SPARQL_JSON = {"Accept": "application/sparql-results+json"}
-SYSTEMS = ("ours", "oxigraph", "rdflib", "pyoxigraph")
+SYSTEMS = ("ours", "ours-nocache", "oxigraph", "rdflib", "pyoxigraph")
+OURS = ("ours", "ours-nocache")
+"""This project's server with its response cache (the default) and without it
+(``OCSEA_RESPONSE_CACHE_MB=0``: every request reaches the store)."""
 PEERS = ("oxigraph", "rdflib", "pyoxigraph")
 
 
@@ -188,11 +191,12 @@ def run_system(
         }
     starters: dict[str, Callable[[], AbstractContextManager[systems.Started]]] = {
         "ours": lambda: systems.ours(nquads, workdir),
+        "ours-nocache": lambda: systems.ours(nquads, workdir, response_cache=False),
         "oxigraph": lambda: systems.oxigraph_server(nquads, workdir),
         "rdflib": lambda: systems.rdflib_endpoint(nquads, workdir),
     }
     with starters[name]() as started:
-        out = _client(_http_job(started, loads + (extra if name == "ours" else []), options))
+        out = _client(_http_job(started, loads + (extra if name in OURS else []), options))
         rss = systems.peak_rss_mib(started.process.pid)
     return {
         "load_seconds": started.load_seconds,
@@ -268,17 +272,16 @@ def tables(results: dict[str, Any]) -> str:
     for level in meta["concurrency"]:
         present = [s for s in SYSTEMS if s in results["systems"]]
         peers = [p for p in PEERS if p in present]
-        lines.append(f"**Concurrency {level}** — requests/s (p50 ms / p99 ms); ratio = ours ÷ peer")
-        lines.append("")
-        header = (
-            "| query | "
-            + " | ".join(present)
-            + " | "
-            + " | ".join(f"÷ {p}" for p in peers)
-            + " | results |"
+        ratios = [(o, p) for o in OURS if o in present for p in peers]
+        lines.append(
+            f"**Concurrency {level}** — requests/s (p50 ms / p99 ms); ratio = ours ÷ peer "
+            "(nocache: ours without the response cache ÷ peer)"
         )
+        lines.append("")
+        names = [f"÷ {p}" if o == "ours" else f"nocache ÷ {p}" for o, p in ratios]
+        header = "| query | " + " | ".join(present) + " | " + " | ".join(names) + " | results |"
         lines.append(header)
-        lines.append("|---|" + "---:|" * (len(present) + len(peers)) + "---|")
+        lines.append("|---|" + "---:|" * (len(present) + len(ratios)) + "---|")
         for workload in results["workloads"]:
             cells = {s: _cell(results, s, workload, level) for s in present}
             row = [workload]
@@ -290,11 +293,10 @@ def tables(results: dict[str, Any]) -> str:
                     row.append(f"failed ({c['errors']} errors)")
                 else:
                     row.append(f"{c['rps']:.1f} ({_ms(c['p50'])} / {_ms(c['p99'])})")
-            ours = cells.get("ours")
-            for p in peers:
-                c = cells[p]
-                if ours and c and ours["count"] and c["count"]:
-                    row.append(f"{ours['rps'] / c['rps']:.2f}")
+            for o, p in ratios:
+                mine, c = cells[o], cells[p]
+                if mine and c and mine["count"] and c["count"]:
+                    row.append(f"{mine['rps'] / c['rps']:.2f}")
                 else:
                     row.append("")
             counts = {c["results"] for c in cells.values() if c and c["count"]}

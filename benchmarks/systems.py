@@ -164,9 +164,17 @@ def _serving(
 
 @contextmanager
 def ours(
-    nquads: Path, workdir: Path, *, store: Path | None = None, timeout: float = 120.0
+    nquads: Path,
+    workdir: Path,
+    *,
+    store: Path | None = None,
+    timeout: float = 120.0,
+    response_cache: bool = True,
 ) -> Iterator[Started]:
-    """``ocsea serve`` over ``store`` (default: ``nquads`` bulk-loaded into ``workdir/store``)."""
+    """``ocsea serve`` over ``store`` (default: ``nquads`` bulk-loaded into ``workdir/store``).
+
+    ``response_cache=False`` serves with ``OCSEA_RESPONSE_CACHE_MB=0``.
+    """
     load = 0.0
     if store is None:
         store = workdir / "store"
@@ -174,7 +182,10 @@ def ours(
             load = load_store(nquads, store)
     port = free_port()
     command = [OCSEA, "serve", "--store", str(store), "--port", str(port)]
-    with _serving("ours", command, port, "/sparql", workdir / "ours.log", load, timeout) as s:
+    name = "ours" if response_cache else "ours-nocache"
+    env = None if response_cache else {"OCSEA_RESPONSE_CACHE_MB": "0"}
+    log = workdir / f"{name}.log"
+    with _serving(name, command, port, "/sparql", log, load, timeout, env=env) as s:
         yield s
 
 

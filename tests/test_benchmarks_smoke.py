@@ -68,7 +68,7 @@ def test_harness_runs_every_system(tmp_path: Path) -> None:
             "--queries", "actors,rest:instruments,/api/forces", "--no-gate",
         ]
     )  # fmt: skip
-    assert set(results["systems"]) == {"ours", "oxigraph", "rdflib", "pyoxigraph"}
+    assert set(results["systems"]) == {"ours", "ours-nocache", "oxigraph", "rdflib", "pyoxigraph"}
     for system, figures in results["systems"].items():
         assert figures["peak_rss_mib"] > 0 and figures["first_answer_seconds"] > 0
         for workload, cells in figures["workloads"].items():
@@ -81,6 +81,6 @@ def test_harness_runs_every_system(tmp_path: Path) -> None:
         for name, cells in figures["workloads"].items()
         if name == "actors"
     ]
-    assert len(actors) == 4 and len(set(actors)) == 1 and actors[0] > 10
+    assert len(actors) == 5 and len(set(actors)) == 1 and actors[0] > 10
     assert "/api/forces" in results["systems"]["ours"]["workloads"]
-    assert "| actors |" in tables(results)
+    assert "| actors |" in tables(results) and "nocache ÷ oxigraph" in tables(results)

@@ -199,11 +199,8 @@ def test_sparql_post_body_over_the_limit_is_413(real_client: TestClient) -> None
     assert small.status_code == 200
 
 
-def test_sparql_result_over_the_limit_is_422(
-    real_settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("OCSEA_MAX_RESULT_BYTES", "20000")
-    settings = dataclasses.replace(real_settings, query_workers=0)
+def test_sparql_result_over_the_limit_is_422(real_settings: Settings) -> None:
+    settings = dataclasses.replace(real_settings, query_workers=0, max_result_bytes=20000)
     with TestClient(create_app(settings)) as client:
         big = client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"})
         assert big.status_code == 422
@@ -214,13 +211,19 @@ def test_sparql_result_over_the_limit_is_422(
         assert len(small.json()["results"]["bindings"]) == 5
 
 
-def test_bad_result_limit_setting_is_refused(real_settings: Settings) -> None:
-    from api.middleware import max_result_bytes_from_env
-
-    assert max_result_bytes_from_env({"OCSEA_MAX_RESULT_BYTES": "123"}) == 123
-    for bad in ["0", "-5", "lots"]:
-        with pytest.raises(ValueError, match="OCSEA_MAX_RESULT_BYTES"):
-            max_result_bytes_from_env({"OCSEA_MAX_RESULT_BYTES": bad})
+def test_bad_size_settings_are_refused() -> None:
+    settings = Settings.from_env({"OCSEA_MAX_RESULT_BYTES": "123", "OCSEA_RESPONSE_CACHE_MB": "0"})
+    assert settings.max_result_bytes == 123 and settings.response_cache_mb == 0
+    for name, bad in [
+        ("OCSEA_MAX_RESULT_BYTES", "0"),
+        ("OCSEA_MAX_RESULT_BYTES", "-5"),
+        ("OCSEA_MAX_RESULT_BYTES", "lots"),
+        ("OCSEA_RESPONSE_CACHE_MB", "-1"),
+        ("OCSEA_RESPONSE_CACHE_MB", "64MB"),
+        ("OCSEA_QUERY_WORKERS", "65"),
+    ]:
+        with pytest.raises(ValueError, match=name):
+            Settings.from_env({name: bad})
 
 
 # -- /ready ----------------------------------------------------------------------------------

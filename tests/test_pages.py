@@ -576,7 +576,8 @@ def test_editor_loads_codemirror_from_this_server_when_installed(
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("/* stand-in */")
     monkeypatch.setattr(rendering, "VENDOR_DIR", tmp_path)
-    document = page(real_client, "/editor")
+    # the page was rendered (and kept) without the files: ask for a fresh one
+    document = page(real_client, "/editor", **{"Cache-Control": "no-cache"})
     scripts = [s.attrs["src"] for s in document.find_all("script")]
     assert "/static/vendor/codemirror/mode/sparql/sparql.js" in scripts
     assert scripts[-1] == "/static/editor.js"

@@ -156,3 +156,32 @@ def test_free_workers_go_to_the_longest_waiting_caller(tmp_path: Path) -> None:
     pool._release(tokens[1])  # type: ignore[arg-type]
     assert pool.idle_workers == 1
     pool.close()
+
+
+class _FlakyStore:
+    """Stands in for a writable pyoxigraph store whose checkpoints fail ``failures`` times."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.calls = 0
+
+    def backup(self, target: str) -> None:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise FileNotFoundError("IO error: No such file or directory: 000010.sst")
+        Path(target).mkdir()
+
+
+def test_failed_checkpoint_is_tried_again_and_never_fails_the_write(tmp_path: Path) -> None:
+    from api.sparql.isolation import QueryProcessPool
+
+    flaky = _FlakyStore(failures=1)
+    pool = QueryProcessPool(tmp_path, workers=0, store=flaky, snapshots=tmp_path / "snaps")
+    assert not pool.stale and flaky.calls == 2  # the first one failed, the second took
+    broken = _FlakyStore(failures=10)
+    pool = QueryProcessPool(tmp_path, workers=0, store=broken, snapshots=tmp_path / "snaps2")
+    assert pool.stale and broken.calls == 3  # logged, not raised
+    broken.failures = 0
+    pool.refresh()
+    assert not pool.stale
+    pool.close()

@@ -53,3 +53,25 @@ def test_on_disk_repository_persists(tmp_path: Path) -> None:
     with OxigraphRepository(path, read_only=True) as reopened:
         assert reopened.count(G1) == 3
         assert reopened.version() == version
+
+
+def test_version_depends_on_the_content_only() -> None:
+    quads = [
+        "INSERT DATA { GRAPH <urn:g1> { <urn:a> <urn:p> 'x'@es } }",
+        "INSERT DATA { GRAPH <urn:g1> { <urn:a> <urn:p> 2 } }",
+        "INSERT DATA { GRAPH <urn:g2> { <urn:b> <urn:p> <urn:a> } }",
+    ]
+    first, second, moved = OxigraphRepository(), OxigraphRepository(), OxigraphRepository()
+    for update in quads:
+        first.update(update)
+    for update in reversed(quads):
+        second.update(update)
+    assert first.version() == second.version()  # the order of writing does not matter
+    for update in quads[:2]:
+        moved.update(update)
+    moved.update("INSERT DATA { GRAPH <urn:g3> { <urn:b> <urn:p> <urn:a> } }")
+    assert moved.version() != first.version()  # the same triple in another graph
+    first.update("DELETE DATA { GRAPH <urn:g1> { <urn:a> <urn:p> 2 } }")
+    assert first.version() != second.version()
+    first.update("INSERT DATA { GRAPH <urn:g1> { <urn:a> <urn:p> 2 } }")
+    assert first.version() == second.version()

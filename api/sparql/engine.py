@@ -50,6 +50,7 @@ from api.sparql.negotiation import ResultFormat, ResultKind, negotiate
 from api.sparql.request import QueryOperation, UpdateOperation
 from api.sparql_lexer import add_using, first_keyword, has_keyword
 from api.store.base import Bindings, Dataset, ReadOnlyError, Repository, RepositoryError
+from api.store.oxigraph import OxigraphRepository
 from api.writes import WriteGate
 
 T = TypeVar("T")
@@ -117,6 +118,15 @@ class SparqlEngine:
         self._slots = threading.BoundedSemaphore(workers)
         self.gate = WriteGate(repository, base_iri=base_iri)
         """Every write goes through it (it also serialises them)."""
+        self._write_lock = threading.Lock()
+        self.generation = 0
+        """Moves on after every write through :meth:`write` (keys the response cache)."""
+
+    @property
+    def cacheable(self) -> bool:
+        """True when answers may be kept until the next write: only this process writes the store
+        (the embedded one; a remote store may be changed by others)."""
+        return isinstance(self.repository, OxigraphRepository)
 
     @property
     def writable(self) -> bool:
@@ -231,6 +241,8 @@ class SparqlEngine:
             base_iri=base_iri,
             bindings=dict(bindings or {}),
         )
+        if self.pool.stale:  # a checkpoint failed after a write: try again first
+            await asyncio.to_thread(self._refresh_pool)
         try:
             return await asyncio.to_thread(self.pool.run, task, self.timeout)
         except QueryTimeout:
@@ -243,6 +255,11 @@ class SparqlEngine:
             if exc.kind == "syntax":
                 raise _syntax_error("query", SyntaxError(str(exc)), op.query) from None
             raise ProtocolError(503, f"the store could not answer: {exc}") from None
+
+    def _refresh_pool(self) -> None:
+        with self._write_lock:
+            if self.pool is not None and self.pool.stale:
+                self.pool.refresh()
 
     def graph_names(self) -> list[str]:
         """The IRIs of the store's named graphs."""
@@ -278,6 +295,10 @@ class SparqlEngine:
         """
 
         def run() -> T:
+            with self._write_lock:  # the write and the workers' new checkpoint, one at a time
+                return write_and_refresh()
+
+        def write_and_refresh() -> T:
             try:
                 return function()
             except SyntaxError as exc:
@@ -289,6 +310,7 @@ class SparqlEngine:
             finally:
                 if self.pool is not None:
                     self.pool.refresh()  # the query workers read a checkpoint: take a new one
+                self.generation += 1
 
         return await self._run(run, None)
 

@@ -33,6 +33,7 @@ Example::
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import shutil
 import threading
@@ -44,6 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from rdflib.term import Node
+
+log = logging.getLogger("ocsea.queries")
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ class QueryProcessPool:
         self._workers: set[_Worker] = set()
         self._size = workers
         self._closed = False
+        self._stale = False
         self.killed = 0
         """How many workers were killed for overrunning (for tests and /health)."""
         if snapshots is not None:
@@ -213,6 +217,11 @@ class QueryProcessPool:
         """Workers started, ready and alive (busy ones included)."""
         with self._lock:
             return sum(1 for w in self._workers if w.ready and w.process.is_alive())
+
+    @property
+    def stale(self) -> bool:
+        """True when the last checkpoint failed: the workers read an older state of the store."""
+        return self._stale
 
     @property
     def idle_workers(self) -> int:
@@ -256,15 +265,32 @@ class QueryProcessPool:
                 self._idle.append(worker)
 
     def refresh(self) -> None:
-        """After a write: take a new checkpoint for the workers' next queries."""
+        """After a write: take a new checkpoint for the workers' next queries.
+
+        The caller makes sure no write runs meanwhile (:meth:`SparqlEngine.write` holds its
+        write lock). A checkpoint that fails (RocksDB moving files under it) is tried again;
+        if it keeps failing, the error is logged and :attr:`stale` says so (the engine tries
+        again before the next query), so the write, already durable, is not reported as failed.
+        """
         if self._snapshots is None or self._store is None:
             return
-        with self._lock:
-            self._generation += 1
-            target = self._snapshots / f"gen-{self._generation}"
-            self._store.backup(str(target))
-            self._current = str(target)
-        self._prune()
+        for attempt in range(3):
+            with self._lock:
+                self._generation += 1
+                target = self._snapshots / f"gen-{self._generation}"
+                try:
+                    self._store.backup(str(target))
+                except OSError as exc:
+                    shutil.rmtree(target, ignore_errors=True)
+                    self._stale = True
+                    log.warning(
+                        "checkpoint for the query workers failed (try %d): %s", attempt, exc
+                    )
+                    continue
+                self._current = str(target)
+                self._stale = False
+            self._prune()
+            return
 
     def _prune(self) -> None:
         """Delete checkpoints that are neither current nor possibly open in a worker."""
