@@ -21,6 +21,7 @@ Example::
 
     .venv/bin/python -m benchmarks.load --store var/store --clients 50 --seconds 60
     .venv/bin/python -m benchmarks.load --runaway --clients 20 --seconds 20
+    .venv/bin/python -m benchmarks.load --runaway --no-cache   # every request reaches the store
 
 ``tests/test_load.py`` runs short versions of both (and imports :func:`running_server`).
 """
@@ -390,6 +391,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--think", type=float, default=0.0, help="seconds a client waits between requests"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="serve with OCSEA_RESPONSE_CACHE_MB=0 (every request reaches the store)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--log", type=Path, default=Path("/tmp/ocsea-load-server.log"))
     args = parser.parse_args(argv)
@@ -397,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.store} is not a built store (run `ocsea build` first)")
     timeout = args.query_timeout or (5.0 if args.runaway else 10.0)
     env = {"OCSEA_QUERY_TIMEOUT": str(timeout)}
+    if args.no_cache:
+        env["OCSEA_RESPONSE_CACHE_MB"] = "0"
     figures: dict[str, Any]
     with running_server(args.store.absolute(), args.log, env=env) as server:
         if args.runaway:

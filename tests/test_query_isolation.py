@@ -185,3 +185,14 @@ def test_failed_checkpoint_is_tried_again_and_never_fails_the_write(tmp_path: Pa
     pool.refresh()
     assert not pool.stale
     pool.close()
+
+
+def test_workers_run_below_the_server_priority(client: TestClient) -> None:
+    import os
+
+    _wait_for_workers(client, 2)
+    workers = _workers()
+    assert workers
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    for pid in workers:
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, own + 10)

@@ -33,8 +33,10 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import os
 import shutil
 import threading
 import time
@@ -47,6 +49,9 @@ from typing import Any
 from rdflib.term import Node
 
 log = logging.getLogger("ocsea.queries")
+
+WORKER_NICENESS = 10
+"""How much lower the query workers' CPU priority (``nice``) is than the server's."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,6 @@ class QueryFailed(Exception):
 
 def _worker_main(connection: Connection) -> None:
     """A worker's loop: receive ``(snapshot path, task)``, answer ``(status, payload)``."""
-    import os
-
-    os.nice(10)  # strangers' queries yield the CPU to the server's own work
     from api.store.base import Dataset, RepositoryError
     from api.store.oxigraph import OxigraphRepository
 
@@ -125,6 +127,12 @@ class _Worker:
             target=_worker_main, args=(child,), name="ocsea-query", daemon=True
         )
         self.process.start()
+        # strangers' queries yield the CPU to the server's own work; set from here, at once, so
+        # that the new process's start (imports: a few hundred ms of CPU) yields too
+        if self.process.pid is not None:  # (0 would mean this process)
+            with contextlib.suppress(OSError):
+                niceness = min(19, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS)
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, niceness)
         child.close()
         self.ready = False
         self._killed = False
