@@ -562,7 +562,8 @@ def test_editor_works_without_the_vendor_files(
     real_client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(rendering, "VENDOR_DIR", tmp_path / "no-vendor")
-    document = page(real_client, "/editor")
+    # the page may have been rendered (and kept) with the files: ask for a fresh one
+    document = page(real_client, "/editor", **{"Cache-Control": "no-cache"})
     scripts = [s.attrs["src"] for s in document.find_all("script")]
     assert scripts == ["/static/editor.js"]
     assert document.find("textarea", id="query").text().strip()
