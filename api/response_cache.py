@@ -80,8 +80,6 @@ class ResponseCache:
         self._generation: int | None = None
         self._bytes = 0
         self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     def _current(self, generation: int) -> bool:
         """Move on to ``generation`` if it is newer (emptying the cache); False if it is older.
@@ -98,11 +96,8 @@ class ResponseCache:
         """The answer kept for ``key`` at ``generation``, or ``None``."""
         with self._lock:
             found = self._entries.get(key) if self._current(generation) else None
-            if found is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
+            if found is not None:
+                self._entries.move_to_end(key)
             return found
 
     def put(self, key: Hashable, generation: int, response: CachedResponse) -> bool:

@@ -33,8 +33,6 @@ import asyncio
 import json
 import os
 import random
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +45,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from tests.servers import free_port, stop
 
 OCSEA = Path(sys.executable).with_name("ocsea")
 START_TIMEOUT = 60.0
@@ -87,13 +87,6 @@ RUNAWAY_QUERY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 # -- the server ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 nothing listens on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -156,13 +149,7 @@ def running_server(
             time.sleep(0.2)
         yield server
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        stop(process, grace=20)
 
 
 # -- measuring -------------------------------------------------------------------------------

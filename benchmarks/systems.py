@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import re
 import resource
-import signal
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from tests.servers import free_port, oxigraph_binary
+from tests.servers import free_port, oxigraph_binary, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -96,17 +95,6 @@ def wait_for_answer(url: str, process: subprocess.Popen[bytes], timeout: float) 
             pass
         time.sleep(0.02)
     raise RuntimeError(f"no answer from {url} within {timeout:g} s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL after 10 s."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def load_store(nquads: Path, directory: Path) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -101,4 +102,18 @@ def real_client(real_settings: Settings) -> Iterator[TestClient]:
     from api.app import create_app
 
     with TestClient(create_app(real_settings)) as test_client:
+        yield test_client
+
+
+@contextmanager
+def writable_app(built_store: Path, directory: Path, token: str) -> Iterator[TestClient]:
+    """A read-write app with the write token ``token`` over a copy of the built store."""
+    copy = directory / "store"
+    shutil.copytree(built_store, copy)
+    settings = Settings.from_env(
+        {"OCSEA_ROOT": str(DEFAULT_ROOT), "OCSEA_WRITE_TOKEN": token}
+    ).with_store(copy)
+    from api.app import create_app
+
+    with TestClient(create_app(settings)) as test_client:
         yield test_client

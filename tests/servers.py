@@ -97,11 +97,12 @@ def wait_until_answers(server: RunningServer, timeout: float = START_TIMEOUT) ->
     raise RuntimeError(f"{server.name} did not answer within {timeout:g} s:\n{server.log_tail()}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited after ``grace`` seconds."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
@@ -113,7 +114,7 @@ def _running(server: RunningServer, timeout: float) -> Iterator[RunningServer]:
         wait_until_answers(server, timeout)
         yield server
     finally:
-        _stop(server.process)
+        stop(server.process)
 
 
 def oxigraph_binary() -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.app import _store_generation, create_app
 from api.response_cache import CachedResponse, ResponseCache
 from api.settings import DEFAULT_ROOT, Settings
+from tests.conftest import writable_app
 from tests.gate_support import AUTH, TOKEN
 
 OTHER_GRAPH = "urn:example:cache-test"
@@ -26,12 +26,7 @@ def _count(response: object) -> int:
 @pytest.fixture
 def client(built_store: Path, tmp_path: Path) -> Iterator[TestClient]:
     """A writable app over a copy of the built store, its cache on (the default)."""
-    copy = tmp_path / "store"
-    shutil.copytree(built_store, copy)
-    settings = Settings.from_env(
-        {"OCSEA_ROOT": str(DEFAULT_ROOT), "OCSEA_WRITE_TOKEN": TOKEN}
-    ).with_store(copy)
-    with TestClient(create_app(settings)) as test_client:
+    with writable_app(built_store, tmp_path, TOKEN) as test_client:
         yield test_client
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from api.app import create_app
 from api.namespaces import OCSEA
 from api.settings import DEFAULT_ROOT, Settings
 from api.sparql_lexer import add_using, has_keyword
+from tests.conftest import writable_app
 
 COUNT = "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a ocsea:EncodedInstrument }"
 ASK = "ASK { ?i a ocsea:EncodedInstrument }"
@@ -37,12 +37,7 @@ def client(built_store: Path) -> Iterator[TestClient]:
 @pytest.fixture
 def writable(built_store: Path, tmp_path: Path) -> Iterator[TestClient]:
     """A read-write app with a write token over a copy of the built store."""
-    copy = tmp_path / "store"
-    shutil.copytree(built_store, copy)
-    settings = Settings.from_env(
-        {"OCSEA_ROOT": str(DEFAULT_ROOT), "OCSEA_WRITE_TOKEN": TOKEN}
-    ).with_store(copy)
-    with TestClient(create_app(settings)) as test_client:
+    with writable_app(built_store, tmp_path, TOKEN) as test_client:
         yield test_client
 
 
