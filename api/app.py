@@ -75,6 +75,7 @@ def open_engine(settings: Settings) -> SparqlEngine:
     return SparqlEngine(
         repository,
         timeout=settings.query_timeout,
+        workers=max(1, settings.query_workers),
         write_token=settings.write_token,
         base_iri=settings.base_iri,
         pool=pool,

@@ -166,8 +166,10 @@ def serve_command(
     import uvicorn
 
     from api.app import create_app
+    from api.memory import limit_malloc_arenas
     from api.store import store_exists
 
+    limit_malloc_arenas()  # before uvicorn's threads: see api.memory
     settings = _settings(store)
     if settings.remote is None and not store_exists(settings):
         typer.echo(f"no store at {settings.store_path}: building it first", err=True)

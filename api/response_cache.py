@@ -13,9 +13,9 @@ What is cached:
 - ``GET`` requests, and ``POST /sparql`` queries (``application/sparql-query`` or a form with a
   ``query`` field and no ``update``), keyed by method, path, query string, ``Host``, ``Accept``,
   ``Accept-Language``, ``Content-Type`` and the body;
-- only ``200`` answers of at most :attr:`ResponseCache.max_entry_bytes` without
-  ``Cache-Control: no-store``/``private`` or ``Set-Cookie``; larger answers (``/dump``) pass
-  through as they stream.
+- only ``200`` answers of at most :attr:`ResponseCache.max_entry_bytes` (a quarter of the cache)
+  without ``Cache-Control: no-store``/``private`` or ``Set-Cookie``; larger answers (``/dump``)
+  pass through as they stream.
 
 Never cached: requests with ``Authorization`` (writes and their answers), conditional or range
 requests (``If-None-Match``, ``If-Modified-Since``, ``Range``: the route answers them, with
@@ -23,6 +23,12 @@ requests (``If-None-Match``, ``If-Modified-Since``, ``Range``: the route answers
 whose answer changes from one call to the next (``RAND``, ``NOW``, ``UUID``, ``STRUUID``,
 ``BNODE``) are not cached either. A replayed answer says ``X-Cache: hit``; a cacheable
 request answered by the app says ``X-Cache: miss``.
+
+**Collapsed requests**: a cacheable request that arrives while the same one (same key and
+generation) is being answered waits for that answer and replays it, instead of running the same
+query again (eight clients asking for the same catalogue page at once cost one evaluation).
+When the first answer is not kept (not a ``200``, too big), each waiting request is then
+answered by the app itself.
 
 Why hand-written: HTTP caches (Varnish, nginx) sit in front of the server and cannot see the
 store's writes; this one is emptied by them.
@@ -38,6 +44,7 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -75,7 +82,7 @@ class ResponseCache:
 
     def __init__(self, max_bytes: int, max_entry_bytes: int | None = None) -> None:
         self.max_bytes = max_bytes
-        self.max_entry_bytes = max_entry_bytes or max(1, max_bytes // 8)
+        self.max_entry_bytes = max_entry_bytes or max(1, max_bytes // 4)
         self._entries: OrderedDict[Hashable, CachedResponse] = OrderedDict()
         self._generation: int | None = None
         self._bytes = 0
@@ -171,6 +178,8 @@ class ResponseCacheMiddleware:
         self.app = app
         self.cache = cache
         self.generation = generation
+        self._in_flight: dict[Hashable, asyncio.Event] = {}
+        """Requests being answered, by key: the same request arriving meanwhile waits for it."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "POST"):
@@ -209,18 +218,38 @@ class ResponseCacheMiddleware:
             tuple(headers.get(name, b"") for name in _KEY_HEADERS),
             body,
         )
-        kept = self.cache.get(key, generation)
-        if kept is not None:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": kept.status,
-                    "headers": [*kept.headers, (b"x-cache", b"hit")],
-                }
-            )
-            await send({"type": "http.response.body", "body": kept.body})
+        if await self._replay(key, generation, send):
             return
-        await self._answer_and_keep(scope, receive, send, key, generation)
+        # one loop per key: an event belongs to the event loop that waits on it
+        flight_key = (id(asyncio.get_running_loop()), generation, key)
+        leader = self._in_flight.get(flight_key)
+        if leader is not None:  # the same request is being answered: wait for its answer
+            await leader.wait()
+            if await self._replay(key, generation, send):
+                return
+            await self._answer_and_keep(scope, receive, send, key, generation)
+            return
+        done = self._in_flight[flight_key] = asyncio.Event()
+        try:
+            await self._answer_and_keep(scope, receive, send, key, generation)
+        finally:
+            del self._in_flight[flight_key]
+            done.set()
+
+    async def _replay(self, key: Hashable, generation: int, send: Send) -> bool:
+        """Send the answer kept for ``key``; ``False`` when there is none."""
+        kept = self.cache.get(key, generation)
+        if kept is None:
+            return False
+        await send(
+            {
+                "type": "http.response.start",
+                "status": kept.status,
+                "headers": [*kept.headers, (b"x-cache", b"hit")],
+            }
+        )
+        await send({"type": "http.response.body", "body": kept.body})
+        return True
 
     async def _answer_and_keep(
         self, scope: Scope, receive: Receive, send: Send, key: Hashable, generation: int

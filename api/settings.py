@@ -9,8 +9,11 @@ repository), so commands work from any working directory. Environment variables 
 - ``OCSEA_JAVA_MEMORY``: the Java heap, in MiB, given to the reasoner (default 2000);
 - ``OCSEA_QUERY_TIMEOUT``: seconds a SPARQL query may run in the server (default 10);
 - ``OCSEA_QUERY_WORKERS``: worker processes that run ``/sparql`` queries on the embedded store,
-  each killed when its query passes the limit (default 2; 0 runs them in threads, which cannot be
-  stopped);
+  each killed when its query passes the limit (default 1; 0 runs them in threads, which cannot be
+  stopped), and the number of the project's own queries (REST, catalogue, pages) that run at
+  once in the server's threads (at least 1). It bounds memory as much as CPU: at 1 M quads a
+  heavy query holds 150 to 200 MiB while it runs (see BENCHMARKS.md); raise it on machines with
+  more cores and memory;
 - ``OCSEA_WRITE_TOKEN``: the bearer token that allows writes on the server (SPARQL Update and
   the Graph Store Protocol; default: none, writes disabled);
 - ``OCSEA_WRITE_TOKEN_FILE``: a file holding that token instead (its first line; for secrets
@@ -53,7 +56,7 @@ DEFAULT_ROOT = PACKAGE_DIR.parent
 DEFAULT_BASE_IRI = "https://w3id.org/ocsea/"
 DEFAULT_JAVA_MEMORY_MB = 2000
 DEFAULT_QUERY_TIMEOUT = 10.0
-DEFAULT_QUERY_WORKERS = 2
+DEFAULT_QUERY_WORKERS = 1
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_RESULT_BYTES = 50 * 1024 * 1024
 DEFAULT_RESPONSE_CACHE_MB = 64

@@ -1,8 +1,9 @@
 """The systems compared by the benchmarks, each started on a free 127.0.0.1 port with one data set.
 
 Each is a context manager that loads the N-Quads (timed), starts the server (timed until its
-first answer) and yields a :class:`Started`; :func:`peak_rss_mib` reads the peak memory of the
-server's process tree before it is stopped.
+first answer) and yields a :class:`Started`; :class:`MemorySampler` follows the resident memory
+of the server's process tree while it is measured and :func:`peak_rss_mib` reads each process's
+own peak before it is stopped.
 
 - :func:`ours`: ``ocsea serve`` over an on-disk store bulk-loaded with pyoxigraph (what
   ``ocsea build`` writes), ``/sparql`` through its query worker processes;
@@ -21,6 +22,7 @@ import re
 import resource
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -69,17 +71,59 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _status_kib(pid: int, field: str) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0  # the process has ended
+    found = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
 def peak_rss_mib(pid: int) -> float:
-    """Sum of the peak resident memory (VmHWM) of ``pid`` and its descendants, in MiB."""
-    total = 0
-    for process in _descendants(pid):
-        try:
-            status = Path(f"/proc/{process}/status").read_text()
-        except OSError:
-            continue
-        found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-        total += int(found.group(1)) if found else 0
-    return total / 1024
+    """Sum of the peak resident memory (VmHWM) of ``pid`` and its descendants, in MiB.
+
+    An upper bound of what the tree held at once: each process's peak counts, whenever it was.
+    """
+    return sum(_status_kib(p, "VmHWM") for p in _descendants(pid)) / 1024
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory (VmRSS) of ``pid`` and its descendants now, in MiB."""
+    return sum(_status_kib(p, "VmRSS") for p in _descendants(pid)) / 1024
+
+
+class MemorySampler:
+    """The largest resident memory of a process tree, read every ``interval`` seconds.
+
+    What the tree held at once (unlike :func:`peak_rss_mib`); a peak shorter than the interval
+    can be missed, so the interval is short (20 ms: a heavy query holds its memory for seconds).
+
+    >>> with MemorySampler(os.getpid()) as sampler:                      # doctest: +SKIP
+    ...     work()
+    >>> sampler.peak_mib
+    """
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mib = max(self.peak_mib, rss_mib(self.pid))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_mib = max(self.peak_mib, rss_mib(self.pid))
 
 
 def wait_for_answer(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:

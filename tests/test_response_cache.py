@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.app import _store_generation, create_app
-from api.response_cache import CachedResponse, ResponseCache
+from api.response_cache import CachedResponse, ResponseCache, ResponseCacheMiddleware
 from api.settings import DEFAULT_ROOT, Settings
 from tests.conftest import writable_app
 from tests.gate_support import AUTH, TOKEN
@@ -148,3 +151,48 @@ def test_cache_is_bounded_and_per_generation() -> None:
     assert not cache.put("big", 0, CachedResponse(200, [], b"x" * 500))
     assert cache.get("c", 1) is None and len(cache) == 0  # another generation: emptied
     assert not cache.put("late", 0, answer)  # computed before the write: not kept
+
+
+def _counting_app(status: int, body: bytes) -> tuple[list[str], ASGIApp]:
+    """A bare ASGI app that answers slowly and counts the requests it answered."""
+    answered: list[str] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        answered.append(scope["path"])
+        await asyncio.sleep(0.2)  # long enough for the other requests to arrive meanwhile
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    return answered, app
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected_runs"),
+    [
+        (200, b"answer", 1),  # kept: the four others replay it
+        (503, b"busy", 5),  # not kept: each waiting request is answered by the app
+        (200, b"x" * 600, 5),  # too big to keep (max entry 400 bytes): the same
+    ],
+)
+def test_same_requests_at_once_cost_one_answer(
+    status: int, body: bytes, expected_runs: int
+) -> None:
+    answered, app = _counting_app(status, body)
+    cache = ResponseCache(max_bytes=1600, max_entry_bytes=400)
+    middleware = ResponseCacheMiddleware(app, cache=cache, generation=lambda scope: 0)
+
+    async def five_at_once() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=middleware)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            same = [client.get("/queries/overview") for _ in range(5)]
+            other = client.get("/queries/actors")  # another key is not held back
+            return await asyncio.gather(*same, other)
+
+    responses = asyncio.run(five_at_once())
+    assert [r.status_code for r in responses] == [status] * 6
+    assert all(r.content == body for r in responses)
+    assert answered.count("/queries/overview") == expected_runs
+    assert answered.count("/queries/actors") == 1
+    caches = sorted(r.headers["x-cache"] for r in responses[:5])
+    assert caches == (["hit"] * 4 + ["miss"] if expected_runs == 1 else ["miss"] * 5)
+    assert not middleware._in_flight  # nothing left waiting

@@ -39,10 +39,12 @@ from __future__ import annotations
 import asyncio
 import hmac
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypeVar
 
+from api.memory import LONG_QUERY_SECONDS, release_free_memory
 from api.namespaces import BASE_IRI
 from api.sparql.errors import ProtocolError
 from api.sparql.isolation import QueryFailed, QueryProcessPool, QueryTask, QueryTimeout
@@ -158,6 +160,9 @@ class SparqlEngine:
     async def _run(self, function: Callable[[], T], timeout: float | None) -> T:
         """Run ``function`` in a daemon thread (at most ``workers`` at once), wait ``timeout``.
 
+        ``workers`` bounds memory as much as CPU: each heavy query over a large store holds its
+        own evaluation (see :mod:`api.memory`).
+
         Daemon threads, not a ``ThreadPoolExecutor``: an abandoned query must not keep the
         process from exiting (the executor's threads are joined at exit).
         """
@@ -167,10 +172,13 @@ class SparqlEngine:
             with self._slots:
                 if not future.set_running_or_notify_cancel():
                     return  # given up on while waiting for a free slot
+                started = time.monotonic()
                 try:
                     future.set_result(function())
                 except BaseException as exc:
                     future.set_exception(exc)
+                if time.monotonic() - started >= LONG_QUERY_SECONDS:
+                    release_free_memory()  # a long query's memory, back to the system
 
         threading.Thread(target=work, name="sparql", daemon=True).start()
         return await asyncio.wait_for(asyncio.wrap_future(future), timeout)

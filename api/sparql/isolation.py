@@ -80,6 +80,7 @@ class QueryFailed(Exception):
 
 def _worker_main(connection: Connection) -> None:
     """A worker's loop: receive ``(snapshot path, task)``, answer ``(status, payload)``."""
+    from api.memory import LONG_QUERY_SECONDS, release_free_memory
     from api.store.base import Dataset, RepositoryError
     from api.store.oxigraph import OxigraphRepository
 
@@ -94,6 +95,7 @@ def _worker_main(connection: Connection) -> None:
         if message is None:
             return
         path, task = message
+        started = time.monotonic()
         try:
             if opened != path:
                 if repository is not None:
@@ -118,6 +120,8 @@ def _worker_main(connection: Connection) -> None:
             connection.send(("syntax", str(exc)))
         except (RepositoryError, OSError, ValueError, RuntimeError) as exc:
             connection.send(("store", str(exc)))
+        if time.monotonic() - started >= LONG_QUERY_SECONDS:
+            release_free_memory()  # idle workers hold their baseline, not their last peak
 
 
 class _Worker:
