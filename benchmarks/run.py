@@ -282,7 +282,8 @@ def tables(results: dict[str, Any]) -> str:
         peers = [p for p in PEERS if p in present]
         ratios = [(o, p) for o in OURS if o in present for p in peers]
         lines.append(
-            f"**Concurrency {level}** — requests/s (p50 ms / p99 ms); ratio = ours ÷ peer "
+            f"**Concurrency {level}** — requests/s (p50 ms / p99 ms of the answered requests, "
+            "then the failed ones, e.g. 503 past the time limit); ratio = ours ÷ peer "
             "(nocache: ours without the response cache ÷ peer)"
         )
         lines.append("")
@@ -300,7 +301,8 @@ def tables(results: dict[str, Any]) -> str:
                 elif not c["count"]:
                     row.append(f"failed ({c['errors']} errors)")
                 else:
-                    row.append(f"{c['rps']:.1f} ({_ms(c['p50'])} / {_ms(c['p99'])})")
+                    errors = f", {c['errors']} errors" if c["errors"] else ""
+                    row.append(f"{c['rps']:.1f} ({_ms(c['p50'])} / {_ms(c['p99'])}{errors})")
             for o, p in ratios:
                 mine, c = cells[o], cells[p]
                 if mine and c and mine["count"] and c["count"]:

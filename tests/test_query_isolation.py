@@ -196,3 +196,59 @@ def test_workers_run_below_the_server_priority(client: TestClient) -> None:
     own = os.getpriority(os.PRIO_PROCESS, 0)
     for pid in workers:
         assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, own + 10)
+
+
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _pool_pids(pool: object) -> set[int | None]:
+    return {w.process.pid for w in pool._workers}  # type: ignore[attr-defined]
+
+
+def test_a_grown_idle_worker_is_replaced_and_the_pool_goes_on(built_store: Path) -> None:
+    """A worker that grew (here: any growth counts) is replaced once idle; answers go on."""
+    from api.sparql.isolation import QueryProcessPool, QueryTask
+
+    pool = QueryProcessPool(built_store, workers=1, recycle_after_mib=-1, recycle_idle_seconds=0.2)
+    try:
+        task = QueryTask(COUNT_ALL, "application/sparql-results+json")
+        first = pool.run(task, 60)
+        before = _pool_pids(pool)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (
+            pool.recycled == 1 and pool.ready_workers == 1 and _pool_pids(pool) != before
+        ):
+            time.sleep(0.05)
+        assert pool.recycled == 1, "the grown idle worker was not replaced"
+        assert len(pool._workers) == 1 and _pool_pids(pool).isdisjoint(before)
+        assert pool.run(task, 60) == first  # the new worker answers the same
+    finally:
+        pool.close()
+
+
+def test_workers_that_did_not_grow_or_are_busy_stay(built_store: Path) -> None:
+    from api.sparql.isolation import QueryProcessPool, QueryTask
+
+    task = QueryTask(COUNT_ALL, "application/sparql-results+json")
+    for margin in (None, 100_000):  # recycling off; a margin no query reaches
+        pool = QueryProcessPool(
+            built_store, workers=1, recycle_after_mib=margin, recycle_idle_seconds=0.1
+        )
+        try:
+            pool.run(task, 60)
+            before = _pool_pids(pool)
+            time.sleep(0.5)
+            assert pool.recycled == 0 and _pool_pids(pool) == before
+        finally:
+            pool.close()
+    # under load (a query every 50 ms, each ending before the idle time has passed) none is
+    pool = QueryProcessPool(built_store, workers=1, recycle_after_mib=-1, recycle_idle_seconds=1.0)
+    try:
+        pool.run(task, 60)
+        before = _pool_pids(pool)
+        for _ in range(20):
+            pool.run(task, 60)
+            time.sleep(0.05)
+        assert pool.recycled == 0 and _pool_pids(pool) == before
+    finally:
+        pool.close()

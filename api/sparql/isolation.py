@@ -17,6 +17,11 @@ What the workers read:
   checkpoint is a consistent snapshot nobody writes to. Workers move to the newest checkpoint
   before their next query; checkpoints no worker uses any more are deleted.
 
+**Memory**: a worker gives freed memory back after each long query (:mod:`api.memory`); one
+that still holds :data:`RECYCLE_AFTER_MIB` more than when it started (RocksDB's caches,
+fragmentation) is replaced once it has been idle for :data:`RECYCLE_IDLE_SECONDS`, the old one
+serving until the new one is ready. Under load nothing is replaced.
+
 Only ``/sparql`` queries (text from strangers) go through the pool; the REST resources, the
 catalogue and the linked-data pages run the project's own queries in threads.
 
@@ -52,6 +57,16 @@ log = logging.getLogger("ocsea.queries")
 
 WORKER_NICENESS = 10
 """How much lower the query workers' CPU priority (``nice``) is than the server's."""
+
+RECYCLE_AFTER_MIB = 64
+"""A worker holding this much more memory than when it started is replaced once idle for
+:data:`RECYCLE_IDLE_SECONDS`: what a heavy query leaves behind that ``malloc_trim`` cannot give
+back (RocksDB's caches, fragmentation; about 70 MiB after a heavy query at 1 M quads)."""
+
+RECYCLE_IDLE_SECONDS = 1.0
+"""How long a grown worker must have been idle before it is replaced (never under load)."""
+
+_PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
 
 
 @dataclass(frozen=True)
@@ -140,15 +155,32 @@ class _Worker:
         child.close()
         self.ready = False
         self._killed = False
+        self.started_kib = 0
+        """Resident memory when it became ready."""
+        self.releases = 0
+        """How many times it was set free (tells a recycling check whether it was used since)."""
+        self.replacing = False
+        """A replacement is starting for it."""
+        self.retiring = False
+        """Its replacement is in: it leaves when its query ends."""
 
     def wait_ready(self, timeout: float) -> bool:
         try:
             if self.connection.poll(timeout):
                 self.ready = bool(self.connection.recv()[0] == "ready")
+                self.started_kib = self.resident_kib()
                 return self.ready
         except (EOFError, OSError):  # killed while starting (the pool closed)
             pass
         return False
+
+    def resident_kib(self) -> int:
+        """Its resident memory now (0 when it cannot be read)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm", encoding="ascii") as statm:
+                return int(statm.read().split()[1]) * _PAGE_KIB
+        except (OSError, ValueError, IndexError):
+            return 0
 
     def kill(self) -> None:
         if self._killed:
@@ -182,6 +214,8 @@ class QueryProcessPool:
         workers: int = 2,
         store: Any = None,
         snapshots: Path | None = None,
+        recycle_after_mib: float | None = RECYCLE_AFTER_MIB,
+        recycle_idle_seconds: float = RECYCLE_IDLE_SECONDS,
     ) -> None:
         self._context = multiprocessing.get_context("spawn")
         self._source = source
@@ -196,6 +230,10 @@ class QueryProcessPool:
         self._size = workers
         self._closed = False
         self._stale = False
+        self._recycle_after_kib = None if recycle_after_mib is None else recycle_after_mib * 1024
+        self._recycle_idle_seconds = recycle_idle_seconds
+        self.recycled = 0
+        """How many grown workers were replaced (for tests)."""
         self.killed = 0
         """How many workers were killed for overrunning (for tests and /health)."""
         if snapshots is not None:
@@ -207,17 +245,60 @@ class QueryProcessPool:
 
     # -- workers ----------------------------------------------------------------------------
 
-    def _start_worker_in_background(self) -> None:
+    def _start_worker_in_background(self, replacing: _Worker | None = None) -> None:
+        """Start a worker; with ``replacing``, that one leaves once the new one is ready."""
+
         def start() -> None:
             worker = _Worker(self._context)
             with self._lock:
                 self._workers.add(worker)
             if not worker.wait_ready(60) or self._closed:
                 self._discard(worker)
+                if replacing is not None:
+                    replacing.replacing = False  # may be tried again
                 return
+            if replacing is not None:
+                with self._lock:
+                    gone = replacing not in self._workers  # killed meanwhile, already replaced
+                    idle = replacing in self._idle
+                    if idle:
+                        self._idle.remove(replacing)
+                    elif not gone:
+                        replacing.retiring = True
+                if gone:
+                    self._discard(worker)
+                    return
+                if idle:
+                    self._discard(replacing)
+                self.recycled += 1
             self._release(worker)
 
         threading.Thread(target=start, name="ocsea-query-start", daemon=True).start()
+
+    def _recycle_when_idle(self, worker: _Worker) -> None:
+        """Replace ``worker`` if it has grown and stays idle (see :data:`RECYCLE_AFTER_MIB`)."""
+        if self._recycle_after_kib is None or worker.replacing:
+            return
+        if worker.resident_kib() - worker.started_kib <= self._recycle_after_kib:
+            return
+        releases = worker.releases
+
+        def check() -> None:
+            with self._lock:
+                if (
+                    self._closed
+                    or worker.replacing
+                    or worker.releases != releases
+                    or worker not in self._idle
+                ):
+                    return  # used since (it will be checked again), or already on its way
+                worker.replacing = True
+            # the old worker keeps serving until the new one is ready
+            self._start_worker_in_background(replacing=worker)
+
+        timer = threading.Timer(self._recycle_idle_seconds, check)
+        timer.daemon = True
+        timer.start()
 
     @property
     def size(self) -> int:
@@ -267,14 +348,22 @@ class QueryProcessPool:
         return waiter.worker  # handed over just as the wait ended
 
     def _release(self, worker: _Worker) -> None:
-        """Hand ``worker`` to the oldest waiter, or keep it idle."""
+        """Hand ``worker`` to the oldest waiter, or keep it idle (a retiring one leaves)."""
+        with self._lock:
+            retiring = worker.retiring  # set under this lock by its replacement
+            if not retiring:
+                worker.releases += 1
+        if retiring:
+            self._discard(worker)
+            return
         with self._lock:
             if self._waiting:
                 waiter = self._waiting.popleft()
                 waiter.worker = worker
                 waiter.ready.set()
-            else:
-                self._idle.append(worker)
+                return
+            self._idle.append(worker)
+        self._recycle_when_idle(worker)
 
     def refresh(self) -> None:
         """After a write: take a new checkpoint for the workers' next queries.
@@ -339,13 +428,15 @@ class QueryProcessPool:
             if not worker.connection.poll(max(0.0, remaining)):
                 self.killed += 1
                 self._discard(worker)
-                self._start_worker_in_background()
+                if not worker.retiring:  # (a retiring one is replaced already)
+                    self._start_worker_in_background()
                 raise QueryTimeout()
             status, payload = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
             # the worker died (e.g. out of memory): replace it and report a store failure
             self._discard(worker)
-            self._start_worker_in_background()
+            if not worker.retiring:
+                self._start_worker_in_background()
             raise QueryFailed("store", f"the query worker stopped unexpectedly ({exc})") from None
         self._release(worker)
         if status == "ok":
