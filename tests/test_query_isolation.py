@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -125,7 +126,8 @@ def test_free_workers_go_to_the_longest_waiting_caller(tmp_path: Path) -> None:
     """First come, first served: a worker set free is handed to the oldest waiter."""
     from api.sparql.isolation import QueryProcessPool
 
-    pool = QueryProcessPool(tmp_path, workers=0)  # no processes: workers are handed by hand
+    # no processes: stand-ins are handed by hand (and never recycled)
+    pool = QueryProcessPool(tmp_path, workers=0, recycle_after_mib=None)
     got: list[tuple[int, object]] = []
     lock = threading.Lock()
 
@@ -140,7 +142,7 @@ def test_free_workers_go_to_the_longest_waiting_caller(tmp_path: Path) -> None:
         thread.start()
         threads.append(thread)
         time.sleep(0.05)  # so that they queue in this order
-    tokens = [object() for _ in range(5)]
+    tokens = [SimpleNamespace(retiring=False, releases=0) for _ in range(5)]
     for token in tokens:
         pool._release(token)  # type: ignore[arg-type]
         time.sleep(0.02)
