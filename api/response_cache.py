@@ -13,7 +13,7 @@ What is cached:
 - ``GET`` requests, and ``POST /sparql`` queries (``application/sparql-query`` or a form with a
   ``query`` field and no ``update``), keyed by method, path, query string, ``Host``, ``Accept``,
   ``Accept-Language``, ``Content-Type`` and the body;
-- only ``200`` answers of at most :attr:`ResponseCache.max_entry_bytes` (a quarter of the cache)
+- only ``200`` answers of at most :attr:`ResponseCache.max_entry_bytes` (half of the cache)
   without ``Cache-Control: no-store``/``private`` or ``Set-Cookie``; larger answers (``/dump``)
   pass through as they stream.
 
@@ -82,7 +82,7 @@ class ResponseCache:
 
     def __init__(self, max_bytes: int, max_entry_bytes: int | None = None) -> None:
         self.max_bytes = max_bytes
-        self.max_entry_bytes = max_entry_bytes or max(1, max_bytes // 4)
+        self.max_entry_bytes = max_entry_bytes or max(1, max_bytes // 2)
         self._entries: OrderedDict[Hashable, CachedResponse] = OrderedDict()
         self._generation: int | None = None
         self._bytes = 0

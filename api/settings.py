@@ -22,7 +22,7 @@ repository), so commands work from any working directory. Environment variables 
   Graph Store Protocol (default 10 MiB; larger bodies get a 413 that states the limit);
 - ``OCSEA_MAX_RESULT_BYTES``: the largest answer the server sends (default 50 MiB; a larger one
   is replaced by a 422 that says to add ``LIMIT``, see :mod:`api.middleware`);
-- ``OCSEA_RESPONSE_CACHE_MB``: memory for answers kept until the next write (default 64; 0 turns
+- ``OCSEA_RESPONSE_CACHE_MB``: memory for answers kept until the next write (default 32; 0 turns
   the cache off; the embedded store only, see :mod:`api.response_cache`);
 - ``OCSEA_SPARQL_ENDPOINT``: serve a remote SPARQL 1.1 server instead of the embedded store (its
   query URL); with ``OCSEA_SPARQL_UPDATE_ENDPOINT`` (default: the query URL),
@@ -59,7 +59,7 @@ DEFAULT_QUERY_TIMEOUT = 10.0
 DEFAULT_QUERY_WORKERS = 1
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_RESULT_BYTES = 50 * 1024 * 1024
-DEFAULT_RESPONSE_CACHE_MB = 64
+DEFAULT_RESPONSE_CACHE_MB = 32
 
 
 @dataclass(frozen=True)
