@@ -28,10 +28,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import os
 from typing import Any
 
 M_ARENA_MAX = -8
 """glibc's ``mallopt`` parameter number for the arena limit (``<malloc.h>``)."""
+
+_PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
 
 LONG_QUERY_SECONDS = 0.1
 """Queries that ran at least this long are followed by :func:`release_free_memory` (short ones
@@ -65,3 +68,12 @@ def release_free_memory() -> bool:
         return False
     library.malloc_trim(0)
     return True
+
+
+def resident_kib(pid: int | str = "self") -> int:
+    """Resident memory of process ``pid`` now, in KiB (0 when it cannot be read, e.g. it ended)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * _PAGE_KIB
+    except (OSError, ValueError, IndexError):
+        return 0

@@ -32,6 +32,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
+from api.memory import resident_kib
 from tests.servers import free_port, oxigraph_binary, stop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,11 +89,6 @@ def peak_rss_mib(pid: int) -> float:
     return sum(_status_kib(p, "VmHWM") for p in _descendants(pid)) / 1024
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory (VmRSS) of ``pid`` and its descendants now, in MiB."""
-    return sum(_status_kib(p, "VmRSS") for p in _descendants(pid)) / 1024
-
-
 class MemorySampler:
     """The largest resident memory of a process tree, read every ``interval`` seconds.
 
@@ -104,6 +100,10 @@ class MemorySampler:
     >>> sampler.peak_mib
     """
 
+    RESCAN_SECONDS = 0.5
+    """How often the tree is looked up again (a scan of ``/proc`` costs ~1 ms; reading the known
+    processes, microseconds): new processes (a replaced worker) start small."""
+
     def __init__(self, pid: int, interval: float = 0.02) -> None:
         self.pid = pid
         self.interval = interval
@@ -111,9 +111,17 @@ class MemorySampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
 
+    def _sample(self, processes: list[int]) -> None:
+        now = sum(resident_kib(p) for p in processes) / 1024
+        self.peak_mib = max(self.peak_mib, now)
+
     def _run(self) -> None:
+        processes: list[int] = []
+        scanned = 0.0
         while not self._stop.is_set():
-            self.peak_mib = max(self.peak_mib, rss_mib(self.pid))
+            if time.monotonic() - scanned >= self.RESCAN_SECONDS:
+                processes, scanned = _descendants(self.pid), time.monotonic()
+            self._sample(processes)
             self._stop.wait(self.interval)
 
     def __enter__(self) -> MemorySampler:
@@ -123,7 +131,7 @@ class MemorySampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak_mib = max(self.peak_mib, rss_mib(self.pid))
+        self._sample(_descendants(self.pid))
 
 
 def wait_for_answer(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from api.memory import _glibc, release_free_memory
+from api.memory import _glibc, release_free_memory, resident_kib
 
 pytestmark = pytest.mark.skipif(_glibc() is None, reason="the C library is not glibc")
 
 
 def _rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
+    return resident_kib() / 1024
 
 
 def test_freed_memory_goes_back_to_the_system() -> None:

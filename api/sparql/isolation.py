@@ -53,6 +53,8 @@ from typing import Any
 
 from rdflib.term import Node
 
+from api.memory import resident_kib
+
 log = logging.getLogger("ocsea.queries")
 
 WORKER_NICENESS = 10
@@ -65,8 +67,6 @@ back (RocksDB's caches, fragmentation; about 70 MiB after a heavy query at 1 M q
 
 RECYCLE_IDLE_SECONDS = 1.0
 """How long a grown worker must have been idle before it is replaced (never under load)."""
-
-_PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
 
 
 @dataclass(frozen=True)
@@ -176,11 +176,7 @@ class _Worker:
 
     def resident_kib(self) -> int:
         """Its resident memory now (0 when it cannot be read)."""
-        try:
-            with open(f"/proc/{self.process.pid}/statm", encoding="ascii") as statm:
-                return int(statm.read().split()[1]) * _PAGE_KIB
-        except (OSError, ValueError, IndexError):
-            return 0
+        return resident_kib(self.process.pid) if self.process.pid else 0
 
     def kill(self) -> None:
         if self._killed:
@@ -353,17 +349,16 @@ class QueryProcessPool:
             retiring = worker.retiring  # set under this lock by its replacement
             if not retiring:
                 worker.releases += 1
+                if self._waiting:
+                    waiter = self._waiting.popleft()
+                    waiter.worker = worker
+                    waiter.ready.set()
+                    return
+                self._idle.append(worker)
         if retiring:
             self._discard(worker)
-            return
-        with self._lock:
-            if self._waiting:
-                waiter = self._waiting.popleft()
-                waiter.worker = worker
-                waiter.ready.set()
-                return
-            self._idle.append(worker)
-        self._recycle_when_idle(worker)
+        else:
+            self._recycle_when_idle(worker)
 
     def refresh(self) -> None:
         """After a write: take a new checkpoint for the workers' next queries.
