@@ -45,7 +45,8 @@ from fastapi.responses import PlainTextResponse
 from starlette.types import Scope
 
 from api import __version__
-from api.middleware import OperationsMiddleware, configure_access_log
+from api.compression import CompressionMiddleware
+from api.middleware import OperationsMiddleware, ResultSizeLimitMiddleware, configure_access_log
 from api.readiness import router as readiness_router
 from api.response_cache import ResponseCache, ResponseCacheMiddleware
 from api.routes import catalogue, graph_store, linked_data, pages, rest, sparql, validate
@@ -116,8 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    # innermost: answers kept until the next write (api.response_cache); request ids, CORS and
-    # security headers are added around it, per request
+    # innermost: the /sparql result limit, on the answer as the route made it; then gzip for
+    # clients that ask (api.compression); then the answers kept until the next write
+    # (api.response_cache: compressed once, replayed as they are); request ids, CORS and
+    # security headers are added around them, per request
+    app.add_middleware(ResultSizeLimitMiddleware, max_result_bytes=settings.max_result_bytes)
+    app.add_middleware(CompressionMiddleware)
     if settings.response_cache_mb > 0:
         app.add_middleware(
             ResponseCacheMiddleware,
@@ -141,11 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     # outermost: request ids, access log, security headers, body/result limits (api.middleware)
-    app.add_middleware(
-        OperationsMiddleware,
-        max_body_bytes=settings.max_upload_bytes,
-        max_result_bytes=settings.max_result_bytes,
-    )
+    app.add_middleware(OperationsMiddleware, max_body_bytes=settings.max_upload_bytes)
     configure_access_log()
 
     @app.exception_handler(ProtocolError)

@@ -1,8 +1,9 @@
 """Operations middleware: request ids, a JSON access log, security headers, body and result limits.
 
 :class:`OperationsMiddleware` is a plain ASGI middleware (no ``BaseHTTPMiddleware``: it must not
-buffer streamed responses such as ``/dump``) installed outermost by :func:`api.app.create_app`.
-For every HTTP request it:
+buffer streamed responses such as ``/dump``) installed outermost by :func:`api.app.create_app`;
+:class:`ResultSizeLimitMiddleware` is installed innermost, so that it sees the answer as the
+route made it (before compression, :mod:`api.compression`). For every HTTP request they:
 
 - **request id**: keeps a sane incoming ``X-Request-ID`` (1 to 128 characters of ``A-Za-z0-9._:-``)
   or makes one (32 hex digits); it is answered in ``X-Request-ID`` and put in the log line
@@ -22,13 +23,14 @@ For every HTTP request it:
 - **request-body limit**: a body larger than ``max_body_bytes`` (``OCSEA_MAX_UPLOAD_BYTES``) is a
   **413** stating the limit, on every route (``/sparql`` included) — at once from
   ``Content-Length``, or as soon as a streamed (chunked) body passes the limit;
-- **result-size limit**: a ``/sparql`` answer larger than ``max_result_bytes``
-  (``OCSEA_MAX_RESULT_BYTES``, default 50 MiB, see :mod:`api.settings`) is replaced
-  by a **422** that says to add ``LIMIT`` or page with ``OFFSET``.
+- **result-size limit** (:class:`ResultSizeLimitMiddleware`): a ``/sparql`` answer larger than
+  ``max_result_bytes`` (``OCSEA_MAX_RESULT_BYTES``, default 50 MiB, see :mod:`api.settings`),
+  uncompressed, is replaced by a **422** that says to add ``LIMIT`` or page with ``OFFSET``.
 
 Example::
 
-    app.add_middleware(OperationsMiddleware, max_body_bytes=10_485_760)
+    app.add_middleware(ResultSizeLimitMiddleware, max_result_bytes=52_428_800)  # innermost
+    app.add_middleware(OperationsMiddleware, max_body_bytes=10_485_760)  # outermost
     # → X-Request-ID: 3f2a…  and on stderr:
     # {"event": "request", "request_id": "3f2a…", "method": "GET", "path": "/health", ...}
 """
@@ -162,19 +164,63 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-class OperationsMiddleware:
-    """Request ids, access log, security headers, body and result limits (see the module)."""
+class ResultSizeLimitMiddleware:
+    """A ``/sparql`` answer larger than ``max_result_bytes`` becomes a 422 (see the module)."""
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        max_body_bytes: int,
-        max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
-    ) -> None:
+    def __init__(self, app: ASGIApp, *, max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES) -> None:
+        self.app = app
+        self.max_result_bytes = max_result_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path", "") not in RESULT_LIMITED_PATHS:
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def limited_send(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                size = next(
+                    (
+                        int(v)
+                        for k, v in message.get("headers", [])
+                        if k == b"content-length" and v.isdigit()
+                    ),
+                    0,
+                )
+                if 200 <= status < 300 and size > self.max_result_bytes:
+                    replaced = True
+                    text = (
+                        f"the result is too large ({size} bytes): the limit is "
+                        f"{self.max_result_bytes} bytes (OCSEA_MAX_RESULT_BYTES on the "
+                        "server); add LIMIT, or page with LIMIT and OFFSET\n"
+                    ).encode()
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 422,
+                            "headers": [
+                                (b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(text)).encode("ascii")),
+                            ],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": text})
+                    return
+            elif replaced:
+                return
+            await send(message)
+
+        await self.app(scope, receive, limited_send)
+
+
+class OperationsMiddleware:
+    """Request ids, access log, security headers and the body limit (see the module)."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        self.max_result_bytes = max_result_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -185,8 +231,6 @@ class OperationsMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         path: str = scope.get("path", "")
         outcome: dict[str, Any] = {"status": 500, "bytes": 0}
-        limited_result = path in RESULT_LIMITED_PATHS
-        replaced = False
 
         declared = _header(scope, b"content-length")
         if (
@@ -212,29 +256,11 @@ class OperationsMiddleware:
             return message
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal replaced
             if message["type"] == "http.response.start":
-                status = int(message["status"])
+                outcome["status"] = int(message["status"])
                 headers = list(message.get("headers", []))
-                if limited_result and 200 <= status < 300:
-                    size = next(
-                        (int(v) for k, v in headers if k == b"content-length" and v.isdigit()),
-                        0,
-                    )
-                    if size > self.max_result_bytes:
-                        replaced = True
-                        text = (
-                            f"the result is too large ({size} bytes): the limit is "
-                            f"{self.max_result_bytes} bytes (OCSEA_MAX_RESULT_BYTES on the "
-                            "server); add LIMIT, or page with LIMIT and OFFSET"
-                        )
-                        await self._plain(send, 422, text, request_id, outcome)
-                        return
-                outcome["status"] = status
                 message["headers"] = self._with_security_headers(headers, path, request_id)
             elif message["type"] == "http.response.body":
-                if replaced:
-                    return
                 outcome["bytes"] += len(message.get("body", b""))
             await send(message)
 

@@ -12,7 +12,8 @@ What is cached:
 
 - ``GET`` requests, and ``POST /sparql`` queries (``application/sparql-query`` or a form with a
   ``query`` field and no ``update``), keyed by method, path, query string, ``Host``, ``Accept``,
-  ``Accept-Language``, ``Content-Type`` and the body;
+  ``Accept-Encoding``, ``Accept-Language``, ``Content-Type`` and the body (answers are kept
+  as sent: compressed for clients that accept gzip, :mod:`api.compression`);
 - only ``200`` answers of at most :attr:`ResponseCache.max_entry_bytes` (half of the cache)
   without ``Cache-Control: no-store``/``private`` or ``Set-Cookie``; larger answers (``/dump``)
   pass through as they stream.
@@ -60,7 +61,7 @@ MAX_KEYED_BODY = 64 * 1024
 
 UNCACHED_PATHS = frozenset({"/health", "/ready"})
 VOLATILE_FUNCTIONS = ("RAND", "NOW", "UUID", "STRUUID", "BNODE")
-_KEY_HEADERS = (b"host", b"accept", b"accept-language", b"content-type")
+_KEY_HEADERS = (b"host", b"accept", b"accept-encoding", b"accept-language", b"content-type")
 _BYPASS_HEADERS = (b"authorization", b"if-none-match", b"if-modified-since", b"range")
 
 

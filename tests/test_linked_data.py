@@ -268,7 +268,8 @@ def test_etag_and_if_none_match(
     again = client.get(path, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
     assert again.headers["etag"] == etag
-    weak = client.get(path, headers={"If-None-Match": f'"other", W/{etag}'})
+    opaque = etag.removeprefix("W/")  # weak when the answer may be compressed (api.compression)
+    weak = client.get(path, headers={"If-None-Match": f'"other", W/{opaque}'})
     assert weak.status_code == 304
     assert client.get(path, headers={"If-None-Match": '"stale"'}).status_code == 200
 
