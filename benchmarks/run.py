@@ -51,6 +51,10 @@ from benchmarks.generate import Template, write_nquads
 
 ROOT = systems.ROOT
 SPARQL_JSON = {"Accept": "application/sparql-results+json"}
+ACCEPT_GZIP = {"Accept-Encoding": "gzip"}
+"""Sent by the client to every server, as browsers, ``requests`` and ``httpx`` do (each server
+then answers as it does: ours compressed, Oxigraph's and rdflib-endpoint's as they are);
+``--identity`` leaves it out."""
 SYSTEMS = ("ours", "ours-nocache", "oxigraph", "rdflib", "pyoxigraph")
 OURS = ("ours", "ours-nocache")
 """This project's server with its response cache (the default) and without it
@@ -137,6 +141,7 @@ def _client(job: dict[str, Any]) -> dict[str, Any]:
 def _http_job(
     started: systems.Started, loads: list[Workload], options: argparse.Namespace
 ) -> dict[str, Any]:
+    encoding = {} if options.identity else ACCEPT_GZIP
     items: list[dict[str, Any]] = []
     for w in loads:
         if w.sparql is not None:
@@ -145,11 +150,12 @@ def _http_job(
                     "name": w.name,
                     "path": started.sparql_path,
                     "params": {"query": w.sparql},
-                    "headers": SPARQL_JSON,
+                    "headers": {**SPARQL_JSON, **encoding},
                 }
             )
         else:
-            headers = SPARQL_JSON if w.group == "catalogue-http" else {"Accept": "application/json"}
+            accept = SPARQL_JSON if w.group == "catalogue-http" else {"Accept": "application/json"}
+            headers = {**accept, **encoding}
             items.append({"name": w.name, "path": w.path, "params": w.params, "headers": headers})
     return {
         "target": {"kind": "http", "base": started.base_url},
@@ -262,7 +268,8 @@ def tables(results: dict[str, Any]) -> str:
     lines.append(
         f"Data: {meta['quads']:,} quads ({meta['instruments']} instruments), seed {meta['seed']}; "
         f"load average {meta['load_before']} before, {meta['load_after']} after; "
-        f"{meta['cpus']} CPUs. Requests per cell ≤ {meta['requests']} or ≤ {meta['max_seconds']} s."
+        f"{meta['cpus']} CPUs. Requests per cell ≤ {meta['requests']} "
+        f"or ≤ {meta['max_seconds']} s; Accept-Encoding: {meta.get('accept_encoding', 'identity')}."
     )
     lines.append("")
     lines.append(
@@ -313,6 +320,7 @@ def tables(results: dict[str, Any]) -> str:
             row.append("same" if len(counts) == 1 else ", ".join(map(str, sorted(counts, key=str))))
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
+    lines.extend(tail_ratios(results))
     for name, value in results.get("extra", {}).items():
         lines.append(f"- {name}: {value}")
     if "gate" in results:
@@ -330,6 +338,33 @@ def tables(results: dict[str, Any]) -> str:
                 f"| {row['median']:.2f} | {row['shacl']:.2f} |"
             )
     return "\n".join(lines) + "\n"
+
+
+TAIL_TARGET = 3.0
+"""The target: p99 at most this many times p50 at the highest concurrency."""
+
+
+def tail_ratios(results: dict[str, Any]) -> list[str]:
+    """Per system, p99 ÷ p50 at the highest concurrency: the largest, and the cells over target."""
+    level = max(results["meta"]["concurrency"])
+    lines = [f"p99 ÷ p50 at concurrency {level} (target ≤ {TAIL_TARGET:g}):", ""]
+    for system in results["systems"]:
+        ratios = []
+        for workload in results["workloads"]:
+            c = _cell(results, system, workload, level)
+            if c and c["count"] and c["p50"]:
+                ratios.append((c["p99"] / c["p50"], workload))
+        if not ratios:
+            continue
+        worst, where = max(ratios)
+        over = [w for r, w in ratios if r > TAIL_TARGET]
+        listed = f": {', '.join(over)}" if over else ""
+        lines.append(
+            f"- {system}: largest {worst:.2f} ({where}); {len(over)} of {len(ratios)} "
+            f"workloads over{listed}"
+        )
+    lines.append("")
+    return lines
 
 
 def say(message: str) -> None:
@@ -370,6 +405,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         choices=["store", "sources"],
         default="store",
         help="the built store (with inferences) or the sources (no reasoner)",
+    )
+    parser.add_argument(
+        "--identity",
+        action="store_true",
+        help="no Accept-Encoding: gzip (answers sent uncompressed by every server)",
     )
     parser.add_argument("--no-gate", action="store_true")
     parser.add_argument("--gate-sizes", default="0,100000,1000000")
@@ -433,6 +473,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "requests": options.requests,
         "max_seconds": options.max_seconds,
         "cpus": os.cpu_count(),
+        "accept_encoding": "identity" if options.identity else "gzip",
         "load_before": round(load_before, 2),
         "load_after": round(os.getloadavg()[0], 2),
     }

@@ -7,6 +7,7 @@ with one query, two requests per cell and no gate.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ from rdflib import Graph
 
 from api.settings import DEFAULT_ROOT, Settings
 from api.validation import load_shapes, shape_files, validate
+from benchmarks.client import Gzipped, _results_count
 from benchmarks.generate import GRAPH, Template, write_nquads
 from benchmarks.run import main as run_benchmarks
 from benchmarks.run import tables
@@ -83,4 +85,14 @@ def test_harness_runs_every_system(tmp_path: Path) -> None:
     ]
     assert len(actors) == 5 and len(set(actors)) == 1 and actors[0] > 10
     assert "/api/forces" in results["systems"]["ours"]["workloads"]
-    assert "| actors |" in tables(results) and "nocache ÷ oxigraph" in tables(results)
+    report = tables(results)
+    assert "| actors |" in report and "nocache ÷ oxigraph" in report
+    assert results["meta"]["accept_encoding"] == "gzip" and "Accept-Encoding: gzip" in report
+    assert "p99 ÷ p50 at concurrency 2 (target ≤ 3):" in report
+    assert "- ours: largest " in report
+
+
+def test_compressed_answers_are_counted_once_decoded() -> None:
+    answer = b'{"results": {"bindings": [{}, {}, {}]}}'
+    assert _results_count(Gzipped(gzip.compress(answer))) == 3 == _results_count(answer)
+    assert _results_count(Gzipped(gzip.compress(b"<html>"))) is None
