@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         if engine.cacheable:
             # the ETags of pages and linked data need the store's version (a pass over every
-            # quad, about a second per million): compute it now rather than in a first request
+            # quad, ~7 s per million, mostly without the GIL): compute it now, not in a request
             threading.Thread(
                 target=engine.repository.version, name="ocsea-version", daemon=True
             ).start()
