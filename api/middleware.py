@@ -45,6 +45,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -164,6 +165,26 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+async def send_plain(
+    send: Send,
+    status: int,
+    text: str,
+    headers: Callable[[list[tuple[bytes, bytes]]], list[tuple[bytes, bytes]]] | None = None,
+) -> int:
+    """Answer ``text`` (one line) as ``text/plain`` with ``status``; the body's size.
+
+    ``headers`` may add to the response's headers (the operations middleware's own)."""
+    body = (text + "\n").encode("utf-8")
+    raw = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode("ascii")),
+    ]
+    start = {"type": "http.response.start", "status": status}
+    await send({**start, "headers": headers(raw) if headers else raw})
+    await send({"type": "http.response.body", "body": body})
+    return len(body)
+
+
 class ResultSizeLimitMiddleware:
     """A ``/sparql`` answer larger than ``max_result_bytes`` becomes a 422 (see the module)."""
 
@@ -194,19 +215,9 @@ class ResultSizeLimitMiddleware:
                     text = (
                         f"the result is too large ({size} bytes): the limit is "
                         f"{self.max_result_bytes} bytes (OCSEA_MAX_RESULT_BYTES on the "
-                        "server); add LIMIT, or page with LIMIT and OFFSET\n"
-                    ).encode()
-                    await send(
-                        {
-                            "type": "http.response.start",
-                            "status": 422,
-                            "headers": [
-                                (b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(text)).encode("ascii")),
-                            ],
-                        }
+                        "server); add LIMIT, or page with LIMIT and OFFSET"
                     )
-                    await send({"type": "http.response.body", "body": text})
+                    await send_plain(send, 422, text)
                     return
             elif replaced:
                 return
@@ -288,21 +299,11 @@ class OperationsMiddleware:
     async def _plain(
         self, send: Send, status: int, text: str, request_id: str, outcome: dict[str, Any]
     ) -> None:
-        body = (text + "\n").encode("utf-8")
-        headers = [
-            (b"content-type", b"text/plain; charset=utf-8"),
-            (b"content-length", str(len(body)).encode("ascii")),
-        ]
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": self._with_security_headers(headers, "", request_id),
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        def with_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+            return self._with_security_headers(headers, "", request_id)
+
+        outcome["bytes"] = await send_plain(send, status, text, with_headers)
         outcome["status"] = status
-        outcome["bytes"] = len(body)
 
     def _log(self, scope: Scope, request_id: str, outcome: dict[str, Any], started: float) -> None:
         if not access_log.isEnabledFor(logging.INFO):

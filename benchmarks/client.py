@@ -76,7 +76,8 @@ def percentile(values: list[float], fraction: float) -> float:
 def measure(
     make_call: Callable[[], Call], concurrency: int, warmup: int, requests: int, max_seconds: float
 ) -> dict[str, Any]:
-    """Run one workload at one concurrency (``make_call`` gives each thread its caller)."""
+    """Run one workload in-process at one concurrency (``make_call`` gives each thread its
+    caller); HTTP is measured by :func:`_measure_http`."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -86,10 +87,6 @@ def measure(
     def worker() -> None:
         nonlocal issued
         call = make_call()
-        if warm_each:
-            with contextlib.suppress(Exception):  # the measured requests will record it
-                call()  # the connection's own warm-up, not measured
-        ready.wait()
         while True:
             with lock:
                 if issued >= requests or time.perf_counter() > deadline:
@@ -108,29 +105,20 @@ def measure(
                 if not first:
                     first.append(body)
 
-    warm = make_call()  # warm-up on a connection of its own, before the clock starts
+    warm = make_call()  # warm-up before the clock starts (in-process: no connection to warm)
     warm_until = time.perf_counter() + max_seconds
-    warmed = 0
     for _ in range(warmup):
         try:
             warm()
         except Exception:  # the measured requests will record it
             break
-        warmed += 1
         if time.perf_counter() > warm_until:
             break  # a slow system: one warm-up request is enough
-    # a quick answer: each measured connection makes one request of its own first (the first
-    # megabytes on a new TCP connection go slower while its windows grow: measured cold, those
-    # first answers were the slowest 1-2 % of a run)
-    warm_each = warmed == warmup and time.perf_counter() <= warm_until
-    ready = threading.Barrier(concurrency + 1)
+    deadline = time.perf_counter() + max_seconds
+    started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
-    deadline = time.perf_counter() + max_seconds + 3600  # set again once all are ready
-    ready.wait()
-    deadline = time.perf_counter() + max_seconds
-    started = time.perf_counter()
     for thread in threads:
         thread.join()
     return _cell(concurrency, latencies, errors, time.perf_counter() - started, first)
