@@ -33,6 +33,7 @@ Example::
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -91,8 +92,16 @@ def _store_generation(scope: Scope) -> int | None:
     return engine.generation
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """A new app serving the store of ``settings`` (default: from the environment)."""
+def create_app(
+    settings: Settings | None = None, *, freeze_startup_objects: bool = False
+) -> FastAPI:
+    """A new app serving the store of ``settings`` (default: from the environment).
+
+    ``freeze_startup_objects`` is for the one app of a server process (``ocsea serve``): once
+    started, the objects made so far are moved out of the garbage collector's generations
+    (:func:`gc.freeze`), which cut the collector's pauses by two thirds (BENCHMARKS.md, session
+    6). Apps made and dropped in one process (tests) leave it off: frozen cycles are never freed.
+    """
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
@@ -105,6 +114,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             threading.Thread(
                 target=engine.repository.version, name="ocsea-version", daemon=True
             ).start()
+        if freeze_startup_objects:
+            # what start-up made lives as long as the server: out of the collector's sight, a
+            # full collection walks only what requests made since (BENCHMARKS.md, session 6)
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:

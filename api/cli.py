@@ -176,7 +176,7 @@ def serve_command(
         _build(settings)
     # access_log off: api.middleware writes one structured line per request instead
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, freeze_startup_objects=True),
         host=host,
         port=port,
         access_log=False,

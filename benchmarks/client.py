@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import gzip
 import json
 import statistics
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 from urllib.parse import urlencode, urlsplit
 
@@ -64,6 +65,19 @@ def _results_count(body: bytes) -> int | None:
         if "items" in data:
             return int(data.get("total", len(data["items"])))
     return None
+
+
+@contextlib.contextmanager
+def quiet_collector() -> Iterator[None]:
+    """No garbage collection of this process inside the block (collected just before)."""
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -114,13 +128,14 @@ def measure(
             break
         if time.perf_counter() > warm_until:
             break  # a slow system: one warm-up request is enough
-    deadline = time.perf_counter() + max_seconds
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with quiet_collector():
+        deadline = time.perf_counter() + max_seconds
+        started = time.perf_counter()
+        threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     return _cell(concurrency, latencies, errors, time.perf_counter() - started, first)
 
 
@@ -306,7 +321,8 @@ async def _measure_http(
         if connection is not None:
             connection.close()
 
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    with quiet_collector():
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
     return _cell(concurrency, latencies, errors, time.perf_counter() - started, first)
 
 

@@ -7,6 +7,7 @@ with one query, two requests per cell and no gate.
 
 from __future__ import annotations
 
+import gc
 import gzip
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from rdflib import Graph
 
 from api.settings import DEFAULT_ROOT, Settings
 from api.validation import load_shapes, shape_files, validate
-from benchmarks.client import Gzipped, _results_count
+from benchmarks.client import Gzipped, _results_count, quiet_collector
 from benchmarks.generate import GRAPH, Template, write_nquads
 from benchmarks.run import main as run_benchmarks
 from benchmarks.run import tables
@@ -96,3 +97,20 @@ def test_compressed_answers_are_counted_once_decoded() -> None:
     answer = b'{"results": {"bindings": [{}, {}, {}]}}'
     assert _results_count(Gzipped(gzip.compress(answer))) == 3 == _results_count(answer)
     assert _results_count(Gzipped(gzip.compress(b"<html>"))) is None
+
+
+def test_the_client_collects_no_garbage_while_the_clock_runs() -> None:
+    assert gc.isenabled()
+    with quiet_collector():
+        assert not gc.isenabled()
+        before = gc.get_count()[0]
+        junk = [[i] for i in range(5_000)]  # would start a collection, were it enabled
+        assert gc.get_count()[0] >= before + len(junk)
+    assert gc.isenabled()
+    gc.disable()  # a caller that had turned it off keeps it off
+    try:
+        with quiet_collector():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

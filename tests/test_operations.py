@@ -1,14 +1,15 @@
 """Operations: request ids, the JSON access log, security headers, CORS, limits, /ready, shutdown.
 
 On the real built store (``real_client``, read-only), except where a test needs its own app (a
-small result limit, a failing store, an app whose lifespan has not run) or a real ``ocsea serve``
-(graceful shutdown on SIGTERM).
+small result limit, a failing store, an app whose lifespan has not run, the start-up of a server
+process) or a real ``ocsea serve`` (graceful shutdown on SIGTERM).
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import gc
 import hashlib
 import json
 import logging
@@ -248,6 +249,21 @@ def test_not_ready_before_startup(real_settings: Settings) -> None:
     assert answer.status_code == 503
     assert answer.json()["ready"] is False
     assert "starting" in answer.json()["reasons"][0]
+
+
+def test_the_server_app_freezes_what_start_up_made(real_settings: Settings) -> None:
+    settings = dataclasses.replace(real_settings, query_workers=0)
+    assert gc.get_freeze_count() == 0
+    try:
+        with TestClient(create_app(settings, freeze_startup_objects=True)) as client:
+            assert client.get("/health").status_code == 200
+            frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()  # this process goes on making and dropping apps
+    assert frozen > 10_000  # the modules, the app, its routes: the whole start-up
+    with TestClient(create_app(settings)) as client:  # apps of tests leave the collector alone
+        assert client.get("/health").status_code == 200
+        assert gc.get_freeze_count() == 0
 
 
 def test_not_ready_when_the_store_fails(real_settings: Settings) -> None:
