@@ -47,6 +47,7 @@ from starlette.types import Scope
 
 from api import __version__
 from api.compression import CompressionMiddleware
+from api.head import HeadMiddleware
 from api.middleware import OperationsMiddleware, ResultSizeLimitMiddleware, configure_access_log
 from api.readiness import router as readiness_router
 from api.response_cache import ResponseCache, ResponseCacheMiddleware
@@ -143,6 +144,8 @@ def create_app(
             cache=ResponseCache(settings.response_cache_mb * 1024 * 1024),
             generation=_store_generation,
         )
+    # HEAD answered as GET without the body, from the kept answer when there is one (api.head)
+    app.add_middleware(HeadMiddleware)
     # CORS for reads: any origin may GET/HEAD and POST queries and /validate; writes need the
     # Authorization header, which is not allowed cross-origin (the preflight refuses it).
     app.add_middleware(

@@ -285,6 +285,40 @@ def test_each_representation_has_its_own_etag(client: TestClient) -> None:
     assert cross.status_code == 200
 
 
+# -- HEAD ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/osce-mc-dec-9-07",
+        "/ontology",
+        "/void",
+        "/dump",
+        "/sparql",
+        "/api/instruments",
+        "/queries",
+        "/",
+        "/id/no-such-thing",
+    ],
+)
+@pytest.mark.parametrize("accept", ["text/turtle", "text/html", "*/*"])
+def test_head_answers_as_get_without_the_body(client: TestClient, path: str, accept: str) -> None:
+    headers = {"Accept": accept, "Accept-Encoding": "identity"}
+    get = client.get(path, headers=headers)
+    head = client.head(path, headers=headers)
+    assert head.status_code == get.status_code != 405
+    assert head.content == b""
+    for name in ("content-type", "content-length", "etag", "vary", "link", "cache-control"):
+        assert head.headers.get(name) == get.headers.get(name), name
+
+
+def test_head_is_conditional_too(client: TestClient) -> None:
+    etag = client.get("/id/osce-mc-dec-9-07").headers["etag"]
+    again = client.head("/id/osce-mc-dec-9-07", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+
+
 # -- named graphs ------------------------------------------------------------------------------
 
 
