@@ -8,6 +8,9 @@
    named graph ``…/id/graph/inferred``;
 4. **store**: a new pyoxigraph store is written in a temporary directory next to the target and
    then renamed over the old one, so a failed build never leaves a half-written store behind.
+   Graphs written over HTTP into the old store since it was built (recorded by the write gate,
+   :mod:`api.write_log`) are first saved as Turtle files in ``{store}-http-writes-{time}/``
+   beside it, and the build's notes say so: a rebuild loses nothing.
    With a remote SPARQL server configured (``OCSEA_SPARQL_ENDPOINT``, ``settings.remote``) the
    graphs are uploaded there instead, nothing is written on disk: each graph is replaced in one
    request (see :mod:`api.store.remote`), then the project's graphs the build no longer makes
@@ -29,23 +32,34 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from api.loading import LoadedSources, load_sources
-from api.namespaces import INFERRED_GRAPH, OCSEA, SHAPES_GRAPH, graph_iri, graph_namespace
+from api.namespaces import (
+    INFERRED_GRAPH,
+    OCSEA,
+    SHAPES_GRAPH,
+    bind_prefixes,
+    graph_iri,
+    graph_namespace,
+)
 from api.reasoning import ReasoningResult, reason
 from api.settings import Settings
 from api.store.base import Repository
 from api.store.oxigraph import OxigraphRepository
 from api.validation import ValidationReport, load_shapes, shape_files, validate
+from api.write_log import DEFAULT_GRAPH, forget_writes, written_graphs
 
 
 class BuildError(Exception):
@@ -135,10 +149,68 @@ def _swap_into_place(built: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _file_name(graph: str, prefix: str) -> str:
+    """A file name for a saved graph: the slug of an instrument graph, else the IRI made safe."""
+    if graph == DEFAULT_GRAPH:
+        return "default-graph.ttl"
+    name = graph.removeprefix(prefix) if graph.startswith(prefix) else graph
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")[:150] + ".ttl"
+
+
+def save_http_writes(store: Path, base_iri: str) -> str | None:
+    """Save, as Turtle files beside ``store``, the graphs written into it over HTTP since it was
+    built (:mod:`api.write_log`), before a build replaces it. A note saying where, or ``None``.
+
+    Each graph is saved as it is now; one deleted since is listed in ``README.txt``.
+    """
+    names = written_graphs(store)
+    if not names or not _looks_like_store(store) or not any(store.iterdir()):
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = store.parent / f"{store.name}-http-writes-{stamp}"
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = graph_namespace(base=base_iri)
+    saved: list[str] = []
+    deleted: list[str] = []
+    repository = OxigraphRepository(store, read_only=True)
+    try:
+        named = {str(g) for g in repository.graphs()}
+        for name in names:
+            if name != DEFAULT_GRAPH and name not in named:
+                deleted.append(name)
+                continue
+            node: ox.NamedNode | ox.DefaultGraph = (
+                ox.DefaultGraph() if name == DEFAULT_GRAPH else ox.NamedNode(name)
+            )
+            graph = bind_prefixes(Graph())
+            data = repository.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)
+            if data.strip():
+                graph.parse(data=data.decode("utf-8"), format="nt")
+            file = folder / _file_name(name, prefix)
+            graph.serialize(destination=file, format="turtle", encoding="utf-8")
+            saved.append(file.name)
+    finally:
+        repository.close()
+    lines = [
+        f"Graphs written over HTTP into {store} since it was built, saved on "
+        f"{stamp} before `ocsea build` replaced the store with one made from data/.",
+        "Copy an instrument graph to data/instruments/ and build again to keep it.",
+        "",
+        *(f"saved: {file}" for file in saved),
+        *(f"deleted over HTTP (nothing to save): {name}" for name in deleted),
+    ]
+    (folder / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    what = f"{len(saved)} graph(s) written over HTTP since the last build were saved to {folder}"
+    if deleted:
+        what += f" ({len(deleted)} deleted over HTTP: listed in README.txt there)"
+    return what + "; copy instrument graphs to data/instruments/ to keep them in the graph"
+
+
 def _write_store(
-    target: Path, sources: LoadedSources, extra: dict[URIRef, Graph]
-) -> tuple[dict[str, int], dict[str, int], str]:
-    """Write all graphs into a new store at ``target`` (atomically). Returns counts and version."""
+    target: Path, sources: LoadedSources, extra: dict[URIRef, Graph], *, base_iri: str
+) -> tuple[dict[str, int], dict[str, int], str, str | None]:
+    """Write all graphs into a new store at ``target`` (atomically), after saving what was
+    written over HTTP into the old one (:func:`save_http_writes`). Counts, version, that note."""
     target = target.absolute()
     if target.exists() and not _looks_like_store(target):
         raise BuildError(f"refusing to replace {target}: it exists and is not a triple store")
@@ -162,11 +234,13 @@ def _write_store(
         finally:
             repo.close()
             del repo
+        saved = save_http_writes(target, base_iri) if target.exists() else None
         _swap_into_place(tmp, target)
+        forget_writes(target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return graphs, counts, version
+    return graphs, counts, version, saved
 
 
 def _upload(
@@ -271,7 +345,11 @@ def build(
         graphs, counts, version = _upload(settings, sources, extra)
     else:
         say(f"writing the store {target} …")
-        graphs, counts, version = _write_store(target, sources, extra)
+        graphs, counts, version, saved = _write_store(
+            target, sources, extra, base_iri=settings.base_iri
+        )
+        if saved:
+            notes.append(saved)
     timings["store"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
 

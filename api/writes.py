@@ -49,8 +49,9 @@ instrument (old or new) is removed in the same transaction, so the store never s
 from a version of the instrument that is gone. The new version has no inferred facts (superclass
 types, inverse properties, transitive ``partOf``) until the store is rebuilt: copy the graph to
 ``data/instruments/{slug}.ttl`` (``GET /rdf-graph-store?graph=…``) and run ``ocsea build``, which
-makes the store from the sources again (and so drops anything written over HTTP that is not in
-``data/``).
+makes the store from the sources again. So that the rebuild loses nothing, each write first
+records the graphs it changes beside an on-disk store (:mod:`api.write_log`), and ``ocsea build``
+saves those graphs as Turtle files before it replaces the store.
 
 **Atomicity**: on the embedded store each write is one SPARQL Update (one Oxigraph transaction,
 written to RocksDB's log before it is acknowledged): after a crash the graph is the old one or
@@ -105,6 +106,7 @@ from api.sparql.errors import ProtocolError
 from api.store.base import Repository
 from api.store.oxigraph import OxigraphRepository, to_oxigraph, to_rdflib
 from api.validation import ResultItem, ShapesError, ValidationReport, locate, validate
+from api.write_log import record_writes
 
 BUILD_GRAPHS: dict[str, str] = {
     ONTOLOGY_GRAPH: "ontology/*.ttl",
@@ -555,6 +557,13 @@ class WriteGate:
             )
         return kind
 
+    def _record(self, graphs: Iterable[str | None]) -> None:
+        """Note the graphs about to change beside an on-disk store, so that ``ocsea build``
+        saves them before it replaces the store (:mod:`api.write_log`)."""
+        repository = self.repository
+        if isinstance(repository, OxigraphRepository) and repository.path is not None:
+            record_writes(repository.path, graphs)
+
     def exists(self, graph: URIRef) -> bool:
         """True when the store has a named graph ``graph`` (empty or not)."""
         return graph in self.repository.graphs()
@@ -611,6 +620,7 @@ class WriteGate:
             operations.append(f"INSERT DATA {{ GRAPH {name} {{\n{triples}}} }}")
         else:
             operations.append(f"CREATE SILENT GRAPH {name}")
+        self._record([str(graph)])
         self.repository.update(" ;\n".join(operations))
         return not existed
 
@@ -636,6 +646,7 @@ class WriteGate:
                 self._run_cleanup(cleanup)
                 return
             operations = [f"DROP GRAPH {_name(str(graph))}", *self._cleanup(cleanup)]
+            self._record([str(graph)])
             self.repository.update(" ;\n".join(operations))
 
     def _resources(self, graph: URIRef, old: set[URIRef], content: Graph | None) -> set[URIRef]:
@@ -684,6 +695,7 @@ class WriteGate:
                 cleanup = self._check_changes(changes, live, sandbox)
             finally:
                 sandbox.close()
+            self._record(change.name for change in changes)
             live.update(self._apply(changes, cleanup))
 
     def _changes(self, live: OxigraphRepository, sandbox: OxigraphRepository) -> list[GraphChange]:

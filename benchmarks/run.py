@@ -16,7 +16,9 @@
    the same catalogue queries at ``/queries/{name}`` and the REST resources at ``/api/...``;
 4. prints requests/s, p50, p99 per query and system, the ratios (ours ÷ each peer), load time,
    time from start to first answer and memory (the peak of the server's whole process tree,
-   sampled every 20 ms, and the sum of each process's own peak, an upper bound), the time to
+   sampled every 20 ms, and the sum of each process's own peak, an upper bound), how long each
+   server stayed busy after its first answer (measured once it is idle: ours hashes its store
+   for the ETags meanwhile; :func:`benchmarks.systems.wait_until_idle`), the time to
    reopen the on-disk store and start on the real data, and the SHACL gate's cost
    (:mod:`benchmarks.gate`, unless ``--no-gate``).
 
@@ -204,6 +206,7 @@ def run_system(
         "rdflib": lambda: systems.rdflib_endpoint(nquads, workdir),
     }
     with starters[name]() as started:
+        settled = systems.wait_until_idle(started.process.pid)
         with systems.MemorySampler(started.process.pid) as sampler:
             out = _client(_http_job(started, loads + (extra if name in OURS else []), options))
         rss = systems.peak_rss_mib(started.process.pid)
@@ -212,6 +215,7 @@ def run_system(
         "first_answer_seconds": started.first_answer_seconds,
         "peak_rss_mib": sampler.peak_mib,
         "sum_of_peaks_mib": rss,
+        "settled_seconds": settled,
         "workloads": out["workloads"],
     }
 
@@ -273,14 +277,17 @@ def tables(results: dict[str, Any]) -> str:
     )
     lines.append("")
     lines.append(
-        "| system | load s | start → first answer s | peak RSS MiB | Σ per-process peaks MiB |"
+        "| system | load s | start → first answer s | busy after it s "
+        "| peak RSS MiB | Σ per-process peaks MiB |"
     )
-    lines.append("|---|---:|---:|---:|---:|")
+    lines.append("|---|---:|---:|---:|---:|---:|")
     for system, figures in results["systems"].items():
         # one process (pyoxigraph in the client): its own peak is both figures
         summed = figures.get("sum_of_peaks_mib", figures["peak_rss_mib"])
+        settled = figures.get("settled_seconds")  # none in-process
         lines.append(
             f"| {system} | {figures['load_seconds']:.2f} | {figures['first_answer_seconds']:.2f} "
+            f"| {'n/a' if settled is None else f'{settled:.1f}'} "
             f"| {figures['peak_rss_mib']:.0f} | {summed:.0f} |"
         )
     lines.append("")

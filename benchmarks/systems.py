@@ -89,6 +89,39 @@ def peak_rss_mib(pid: int) -> float:
     return sum(_status_kib(p, "VmHWM") for p in _descendants(pid)) / 1024
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by ``pid`` and its descendants."""
+    ticks = 0
+    for process in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it has ended
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_idle(
+    pid: int, *, busy_fraction: float = 0.05, window: float = 0.5, timeout: float = 60.0
+) -> float:
+    """Wait until the process tree of ``pid`` uses under ``busy_fraction`` of one CPU over
+    ``window`` seconds (at most ``timeout``); the seconds waited.
+
+    A server may go on working after its first answer (ours hashes its store for the ETags,
+    ~7 s per million quads): measured meanwhile, its latencies would be those of a machine with
+    one core less. Every system gets the same wait.
+    """
+    started = time.monotonic()
+    used = _cpu_seconds(pid)
+    while time.monotonic() - started < timeout:
+        time.sleep(window)
+        now = _cpu_seconds(pid)
+        if now - used < busy_fraction * window:
+            break
+        used = now
+    return time.monotonic() - started
+
+
 class MemorySampler:
     """The largest resident memory of a process tree, read every ``interval`` seconds.
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import gzip
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,6 +23,7 @@ from benchmarks.client import Gzipped, _results_count, quiet_collector
 from benchmarks.generate import GRAPH, Template, write_nquads
 from benchmarks.run import main as run_benchmarks
 from benchmarks.run import tables
+from benchmarks.systems import wait_until_idle
 
 SETTINGS = Settings.from_env({"OCSEA_ROOT": str(DEFAULT_ROOT)})
 
@@ -114,3 +117,17 @@ def test_the_client_collects_no_garbage_while_the_clock_runs() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_measuring_waits_until_the_server_is_idle() -> None:
+    busy_then_idle = (
+        "import time\nt = time.monotonic()\nwhile time.monotonic() - t < 1.5: pass\ntime.sleep(30)"
+    )
+    process = subprocess.Popen([sys.executable, "-c", busy_then_idle])
+    try:
+        waited = wait_until_idle(process.pid, window=0.25, timeout=20)
+        assert 1.0 <= waited < 10
+        assert wait_until_idle(process.pid, window=0.25, timeout=20) < 0.5  # idle: one window
+    finally:
+        process.kill()
+        process.wait()

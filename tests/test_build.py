@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, RDFS
 from typer.testing import CliRunner
 
 from api.build import BuildError, build
@@ -15,6 +16,8 @@ from api.cli import app
 from api.namespaces import ID, OCSEA, graph_iri
 from api.settings import Settings
 from api.store import OxigraphRepository
+from api.write_log import record_writes, written_graphs
+from api.writes import WriteGate
 from tests.conftest import FIXTURES, make_project
 
 T = "https://w3id.org/ocsea/id/test-decision/"
@@ -65,6 +68,54 @@ def test_rebuild_replaces_the_store_atomically(fixture_project: Settings) -> Non
     assert leftovers == []
     with OxigraphRepository(fixture_project.store_path, read_only=True) as repo:
         assert graph_iri("test-decision") not in repo.graphs()
+
+
+def test_rebuild_saves_what_was_written_over_http(fixture_project: Settings) -> None:
+    store = fixture_project.store_path
+    build(store, fixture_project)
+    instrument = graph_iri("test-decision")
+    outside, kept_then_deleted = URIRef("http://example.org/g"), URIRef("http://example.org/gone")
+    with OxigraphRepository(store) as repository:
+        gate = WriteGate(repository)
+        content = repository.get_graph(instrument)
+        note = Graph()
+        note.add((URIRef("http://example.org/s"), RDFS.comment, Literal("kept", lang="en")))
+        gate.put(outside, note)
+        gate.put(kept_then_deleted, note)
+        gate.delete(kept_then_deleted)
+        gate.update('INSERT DATA { <http://example.org/a> <http://example.org/b> "c" }')
+    record_writes(store, [str(instrument)])  # as a PUT of the instrument would (test_graph_store)
+    assert written_graphs(store) == [
+        str(outside),
+        str(kept_then_deleted),
+        "default",
+        str(instrument),
+    ]
+
+    summary = build(store, fixture_project)
+    saved = [p for p in store.parent.iterdir() if p.name.startswith(f"{store.name}-http-writes-")]
+    assert len(saved) == 1
+    assert any(str(saved[0]) in line and "3 graph(s)" in line for line in summary.notes)
+    files = sorted(p.name for p in saved[0].iterdir())
+    assert files == [
+        "README.txt",
+        "default-graph.ttl",
+        "http_example.org_g.ttl",
+        "test-decision.ttl",
+    ]
+    assert isomorphic(Graph().parse(saved[0] / "test-decision.ttl"), content)
+    assert isomorphic(Graph().parse(saved[0] / "http_example.org_g.ttl"), note)
+    default = Graph().parse(saved[0] / "default-graph.ttl")
+    assert (URIRef("http://example.org/a"), URIRef("http://example.org/b"), Literal("c")) in default
+    assert (
+        f"deleted over HTTP (nothing to save): {kept_then_deleted}"
+        in (saved[0] / "README.txt").read_text()
+    )
+    assert written_graphs(store) == []  # a new record for the new store
+
+    again = build(store, fixture_project)  # nothing written since: nothing saved
+    assert not any("http-writes" in line for line in again.notes)
+    assert len([p for p in store.parent.iterdir() if "-http-writes-" in p.name]) == 1
 
 
 def test_invalid_data_stops_the_build(

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from api.app import create_app
 from api.settings import DEFAULT_ROOT, Settings
+from api.write_log import written_graphs
 from tests import test_shapes
 from tests.gate_support import (
     AUTH,
@@ -123,9 +124,12 @@ def test_writes_need_the_right_token(client: TestClient) -> None:
     )
     assert basic.status_code == 401
     assert _graph(client) is None
+    store = client.app.state.settings.store_path  # type: ignore[attr-defined]
+    assert written_graphs(store) == []  # refused: nothing for the next build to save
     right = _put(client, fixture_text())
     assert right.status_code == 201, right.text
     assert _graph(client) == triples(fixture_text())
+    assert written_graphs(store) == [graph_name()]  # saved by the next build (api.write_log)
     # PUT replaces: 204 for a graph that exists
     changed = fixture_text().replace(
         "Test fixture: the invented", "Test fixture (edited): the invented"
@@ -180,6 +184,8 @@ def test_a_graph_that_does_not_conform_is_refused_and_nothing_changes(
     shapes = {r["sourceShape"] for r in report["results"] if r["severity"] == "Violation"}
     assert f"https://w3id.org/ocsea/shapes#{mutant.shape}" in shapes
     assert _graph(client) == triples(fixture_text())
+    store = client.app.state.settings.store_path  # type: ignore[attr-defined]
+    assert written_graphs(store) == [graph_name()]  # the first write only, not the refusal
 
 
 def test_warnings_do_not_refuse_a_write(client: TestClient) -> None:

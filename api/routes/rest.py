@@ -20,6 +20,7 @@ limit applies to each request as a whole). Errors are ``{"detail": "..."}`` with
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
@@ -168,6 +169,41 @@ def _item(chosen: ResultFormat, item: resources.Item[Any]) -> Response:
     return JSONResponse(item.item.model_dump(mode="json"), headers=headers)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What every route does once FastAPI has read its parameters: the format chosen (406
+    before any query), the resource built inside the engine (its time limit applies), the
+    answer in JSON or RDF. Routes get one as the dependency :data:`Answering`."""
+
+    request: Request
+    engine: SparqlEngine
+    chosen: ResultFormat
+    context: resources.Context
+
+    async def page(
+        self,
+        pages: PageRequest,
+        page_model: type[m.Page[Any]],
+        build: Callable[[resources.Context], resources.Listing[Any]],
+    ) -> Response:
+        """A page of a collection, with its ``Link`` header."""
+        listing = await _run(self.engine, lambda: build(self.context))
+        return _page(self.request, self.chosen, pages, listing, page_model)
+
+    async def item(self, build: Callable[[resources.Context], resources.Item[Any]]) -> Response:
+        """One resource."""
+        return _item(self.chosen, await _run(self.engine, lambda: build(self.context)))
+
+
+def _answer(
+    request: Request, engine: Engine, settings: AppSettings, format: FormatParam = None
+) -> Answer:
+    return Answer(request, engine, _format(request, format), _context(request, engine, settings))
+
+
+Answering = Annotated[Answer, Depends(_answer)]
+
+
 # -- index ---------------------------------------------------------------------------------------
 
 
@@ -214,16 +250,12 @@ async def index(request: Request) -> Index:
     responses=RESPONSES,
 )
 async def list_instruments(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     pages: Pages,
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    listing = await _run(engine, lambda: resources.list_instruments(ctx, pages))
-    return _page(request, chosen, pages, listing, m.InstrumentPage)
+    return await answer.page(
+        pages, m.InstrumentPage, lambda ctx: resources.list_instruments(ctx, pages)
+    )
 
 
 @router.get(
@@ -235,13 +267,8 @@ async def list_instruments(
     response_model=m.InstrumentDetail,
     responses=RESPONSES,
 )
-async def get_instrument(
-    request: Request, engine: Engine, settings: AppSettings, slug: Slug, format: FormatParam = None
-) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    item = await _run(engine, lambda: resources.get_instrument(ctx, slug))
-    return _item(chosen, item)
+async def get_instrument(answer: Answering, slug: Slug) -> Response:
+    return await answer.item(lambda ctx: resources.get_instrument(ctx, slug))
 
 
 @router.get(
@@ -254,9 +281,7 @@ async def get_instrument(
     responses=RESPONSES,
 )
 async def list_provisions(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     slug: Slug,
     pages: Pages,
     type: Annotated[
@@ -268,12 +293,10 @@ async def list_provisions(
             max_length=500,
         ),
     ] = None,
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    listing = await _run(engine, lambda: resources.list_provisions(ctx, slug, pages, type))
-    return _page(request, chosen, pages, listing, m.ProvisionPage)
+    return await answer.page(
+        pages, m.ProvisionPage, lambda ctx: resources.list_provisions(ctx, slug, pages, type)
+    )
 
 
 @router.get(
@@ -287,9 +310,7 @@ async def list_provisions(
     responses=RESPONSES,
 )
 async def get_provision(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     slug: Slug,
     part: Annotated[
         str,
@@ -297,12 +318,8 @@ async def get_provision(
             description="The provision's part name (see the provisions list).", examples=["para_4"]
         ),
     ],
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    item = await _run(engine, lambda: resources.get_provision(ctx, slug, part))
-    return _item(chosen, item)
+    return await answer.item(lambda ctx: resources.get_provision(ctx, slug, part))
 
 
 # -- statements ----------------------------------------------------------------------------------
@@ -318,9 +335,7 @@ async def get_provision(
     responses=RESPONSES,
 )
 async def list_statements(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     pages: Pages,
     actor: Annotated[
         str | None,
@@ -362,10 +377,7 @@ async def list_statements(
             max_length=1000,
         ),
     ] = None,
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
     filters = resources.StatementFilters(
         actor=actor,
         role=role,
@@ -375,8 +387,9 @@ async def list_statements(
         qualifier=qualifier,
         q=q,
     )
-    listing = await _run(engine, lambda: resources.list_statements(ctx, pages, filters))
-    return _page(request, chosen, pages, listing, m.StatementPage)
+    return await answer.page(
+        pages, m.StatementPage, lambda ctx: resources.list_statements(ctx, pages, filters)
+    )
 
 
 # -- actors --------------------------------------------------------------------------------------
@@ -399,16 +412,10 @@ ActorId = Annotated[
     responses=RESPONSES,
 )
 async def list_actors(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     pages: Pages,
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    listing = await _run(engine, lambda: resources.list_actors(ctx, pages))
-    return _page(request, chosen, pages, listing, m.ActorPage)
+    return await answer.page(pages, m.ActorPage, lambda ctx: resources.list_actors(ctx, pages))
 
 
 @router.get(
@@ -421,16 +428,10 @@ async def list_actors(
     responses=RESPONSES,
 )
 async def get_actor(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     identifier: ActorId,
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    item = await _run(engine, lambda: resources.get_actor(ctx, identifier))
-    return _item(chosen, item)
+    return await answer.item(lambda ctx: resources.get_actor(ctx, identifier))
 
 
 # -- themes, qualifiers, forces ------------------------------------------------------------------
@@ -447,20 +448,16 @@ async def get_actor(
     responses=RESPONSES,
 )
 async def list_themes(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     pages: Pages,
     kind: Annotated[
         Literal["theme", "capability", "topic"] | None,
         Query(description="Only concepts of this kind."),
     ] = None,
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    listing = await _run(engine, lambda: resources.list_themes(ctx, pages, kind))
-    return _page(request, chosen, pages, listing, m.ThemePage)
+    return await answer.page(
+        pages, m.ThemePage, lambda ctx: resources.list_themes(ctx, pages, kind)
+    )
 
 
 @router.get(
@@ -474,9 +471,7 @@ async def list_themes(
     responses=RESPONSES,
 )
 async def get_theme(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     identifier: Annotated[
         str,
         Path(
@@ -485,12 +480,8 @@ async def get_theme(
             examples=["cap-6"],
         ),
     ],
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    item = await _run(engine, lambda: resources.get_theme(ctx, identifier))
-    return _item(chosen, item)
+    return await answer.item(lambda ctx: resources.get_theme(ctx, identifier))
 
 
 @router.get(
@@ -502,16 +493,12 @@ async def get_theme(
     responses=RESPONSES,
 )
 async def list_qualifiers(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     pages: Pages,
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    listing = await _run(engine, lambda: resources.list_qualifiers(ctx, pages))
-    return _page(request, chosen, pages, listing, m.QualifierPage)
+    return await answer.page(
+        pages, m.QualifierPage, lambda ctx: resources.list_qualifiers(ctx, pages)
+    )
 
 
 @router.get(
@@ -524,16 +511,10 @@ async def list_qualifiers(
     responses=RESPONSES,
 )
 async def list_forces(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     pages: Pages,
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    listing = await _run(engine, lambda: resources.list_forces(ctx, pages))
-    return _page(request, chosen, pages, listing, m.ForcePage)
+    return await answer.page(pages, m.ForcePage, lambda ctx: resources.list_forces(ctx, pages))
 
 
 # -- citations and correspondences ---------------------------------------------------------------
@@ -549,9 +530,7 @@ async def list_forces(
     responses=RESPONSES,
 )
 async def list_citations(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     pages: Pages,
     instrument: InstrumentFilter = None,
     work: Annotated[
@@ -561,12 +540,10 @@ async def list_citations(
             examples=["crc"],
         ),
     ] = None,
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    listing = await _run(engine, lambda: resources.list_citations(ctx, pages, instrument, work))
-    return _page(request, chosen, pages, listing, m.CitationPage)
+    return await answer.page(
+        pages, m.CitationPage, lambda ctx: resources.list_citations(ctx, pages, instrument, work)
+    )
 
 
 @router.get(
@@ -579,9 +556,7 @@ async def list_citations(
     responses=RESPONSES,
 )
 async def list_correspondences(
-    request: Request,
-    engine: Engine,
-    settings: AppSettings,
+    answer: Answering,
     pages: Pages,
     instrument: InstrumentFilter = None,
     type: Annotated[
@@ -592,11 +567,9 @@ async def list_correspondences(
         ),
     ] = None,
     theme: ThemeFilter = None,
-    format: FormatParam = None,
 ) -> Response:
-    chosen = _format(request, format)
-    ctx = _context(request, engine, settings)
-    listing = await _run(
-        engine, lambda: resources.list_correspondences(ctx, pages, instrument, type, theme)
+    return await answer.page(
+        pages,
+        m.CorrespondencePage,
+        lambda ctx: resources.list_correspondences(ctx, pages, instrument, type, theme),
     )
-    return _page(request, chosen, pages, listing, m.CorrespondencePage)
