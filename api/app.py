@@ -16,7 +16,8 @@ Routes:
 - ``GET|POST /sparql``: queries, updates and the service description (:mod:`api.routes.sparql`).
 
 Answers of read requests are kept until the next write (:mod:`api.response_cache`,
-``OCSEA_RESPONSE_CACHE_MB``). CORS allows ``GET``/``HEAD``/``POST`` from any origin, without
+``OCSEA_RESPONSE_CACHE_MB``); ``HEAD`` is answered as ``GET`` without the body
+(:mod:`api.head`). CORS allows ``GET``/``HEAD``/``POST`` from any origin, without
 credentials and without the ``Authorization`` header (so no cross-origin writes).
 :class:`~api.middleware.OperationsMiddleware` adds request ids, a JSON access log, security
 headers and the body/result size limits. On SIGTERM/SIGINT uvicorn stops accepting connections,
@@ -100,8 +101,9 @@ def create_app(
 
     ``freeze_startup_objects`` is for the one app of a server process (``ocsea serve``): once
     started, the objects made so far are moved out of the garbage collector's generations
-    (:func:`gc.freeze`), which cut the collector's pauses by two thirds (BENCHMARKS.md, session
-    6). Apps made and dropped in one process (tests) leave it off: frozen cycles are never freed.
+    (:func:`gc.freeze`), which cut the time of full collections by two thirds (BENCHMARKS.md,
+    session 6). Apps made and dropped in one process (tests) leave it off: frozen cycles are
+    never freed.
     """
     settings = settings or Settings.from_env()
 
