@@ -207,7 +207,20 @@ def test_prefixes_come_from_the_turtle_and_the_api() -> None:
     assert prefixes["q"] == str(Q) and prefixes["ctype"] == str(CTYPE)
     assert prefixes["unga"] == ID + "unga-res-74-174/"
     assert prefixes["ocsea"] == str(OCSEA)
-    assert "corr" not in prefixes  # bound to two namespaces in the data: ambiguous
+    # one prefix, one namespace across the project's Turtle (a clash would drop the prefix)
+    assert prefixes["corr"] == ID + "correspondence/"
+
+
+def test_no_prefix_names_two_namespaces_in_the_projects_turtle() -> None:
+    bindings: dict[str, set[str]] = defaultdict(set)
+    for folder in ("ontology", "data", "shapes", "tests/fixtures"):
+        for path in (DEFAULT_ROOT / folder).rglob("*.ttl"):
+            text = path.read_text(encoding="utf-8")
+            for prefix, namespace in re.findall(r"@prefix\s+([\w-]*):\s*<([^>]*)>", text):
+                bindings[prefix].add(namespace)
+    assert len(bindings) > 20
+    clashes = {prefix: names for prefix, names in bindings.items() if len(names) > 1}
+    assert clashes == {}
 
 
 @pytest.mark.parametrize(
