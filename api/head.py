@@ -12,8 +12,11 @@ the response cache (:mod:`api.response_cache`), so that a ``HEAD`` is answered f
 ``GET`` answer when there is one; the access log, outside it, still says ``HEAD``.
 
 Why hand-written: Starlette does this for its plain ``Route``, not for FastAPI's ``APIRoute``; no
-maintained middleware does it. A streamed answer (``/dump``) is still produced and thrown away,
-as its ``GET`` would be sent: the body is dropped here, not by the route.
+maintained middleware does it. The body is dropped here, so routes need not know about ``HEAD``;
+a route whose body is costly to produce (``/dump`` streams the whole store) asks
+:func:`is_head` and sends the same headers with an empty stream instead. An answer to a ``HEAD``
+is never kept by the response cache (its body is not the ``GET``'s), though it may be served
+from one kept for a ``GET``.
 
 Example::
 
@@ -23,7 +26,18 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HEAD_SCOPE_KEY = "ocsea.head"
+"""Set in the ``GET`` scope that answers a ``HEAD``."""
+
+
+def is_head(scope: Mapping[str, Any]) -> bool:
+    """True if this ``GET`` is answering a ``HEAD`` (its body will be dropped)."""
+    return bool(scope.get(HEAD_SCOPE_KEY, False))
 
 
 class HeadMiddleware:
@@ -46,4 +60,4 @@ class HeadMiddleware:
                 body_ended = True  # one empty body ends the answer; the rest is dropped
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-        await self.app({**scope, "method": "GET"}, receive, send_without_body)
+        await self.app({**scope, "method": "GET", HEAD_SCOPE_KEY: True}, receive, send_without_body)

@@ -54,6 +54,7 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.head import is_head
 from api.sparql_lexer import has_keyword
 
 MAX_KEYED_BODY = 64 * 1024
@@ -266,7 +267,11 @@ class ResponseCacheMiddleware:
             if message["type"] == "http.response.start":
                 start = message
                 response_headers = message.get("headers", [])
-                keep = message["status"] == 200 and _storable(response_headers)
+                keep = (
+                    message["status"] == 200
+                    and _storable(response_headers)
+                    and not is_head(scope)  # its body is empty or cut short
+                )
                 message = {**message, "headers": [*response_headers, (b"x-cache", b"miss")]}
             elif message["type"] == "http.response.body" and keep:
                 chunk = message.get("body", b"")

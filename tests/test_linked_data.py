@@ -319,6 +319,37 @@ def test_head_is_conditional_too(client: TestClient) -> None:
     assert again.status_code == 304 and again.content == b""
 
 
+def test_an_answer_to_head_is_not_kept_for_get(client: TestClient) -> None:
+    path = "/id/osce-mc-dec-9-07/para_3?format=ntriples"  # asked nowhere else in this module
+    identity = {"Accept-Encoding": "identity"}
+    head = client.head(path, headers=identity)
+    assert head.status_code == 200 and head.content == b""
+    get = client.get(path, headers=identity)
+    assert get.headers["x-cache"] == "miss"
+    assert len(get.content) == int(head.headers["content-length"]) > 0
+    assert client.head(path, headers=identity).headers["x-cache"] == "hit"  # from the GET
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+def test_head_of_the_dump_does_not_read_the_store(
+    client: TestClient,
+    repository: OxigraphRepository,
+    monkeypatch: pytest.MonkeyPatch,
+    encoding: str,
+) -> None:
+    fresh = {"Accept-Encoding": encoding, "Cache-Control": "no-cache"}  # not from the cache
+    expected = client.get("/dump?format=trig", headers=fresh)
+
+    def refuse() -> list[URIRef]:
+        raise AssertionError("HEAD /dump listed the store's graphs")
+
+    monkeypatch.setattr(repository, "graphs", refuse)
+    head = client.head("/dump?format=trig", headers=fresh)
+    assert head.status_code == 200 and head.content == b""
+    for name in ("content-type", "content-disposition", "content-encoding", "etag", "vary"):
+        assert head.headers.get(name) == expected.headers.get(name), name
+
+
 # -- named graphs ------------------------------------------------------------------------------
 
 
