@@ -159,6 +159,27 @@ def test_every_operative_unit_has_a_statement_whose_verb_is_in_its_text(slug: st
     assert not problems, "\n".join(problems)
 
 
+DPV_RECOMMENDATION = URIRef("https://w3id.org/dpv#Recommendation")
+OBLIGATION_WORDS = re.compile(r"\b(must|shall|are to|is to|deben|debe|deberán|deberá)\b", re.I)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_summaries_of_recommendations_do_not_read_as_obligations(slug: str) -> None:
+    """A summary paraphrases the ask; it must not turn 'Exhorta'/'Insta' into 'deben'/'are to'."""
+    graph, vocabulary = instrument(slug), reference()
+    problems = []
+    for statement, force in graph.subject_objects(OCSEA.deonticForce):
+        if (force, OCSEA.deonticModality, DPV_RECOMMENDATION) not in vocabulary:
+            continue
+        if OBLIGATION_WORDS.search(str(graph.value(statement, OCSEA.quote))):
+            continue  # the text itself says 'deben' (the joint call's modal sentences)
+        for summary in graph.objects(statement, OCSEA.actionSummary):
+            if found := OBLIGATION_WORDS.search(str(summary)):
+                problems.append(f"{statement}: {found.group(0)!r} in {str(summary)[:80]!r}")
+    assert len(list(graph.subject_objects(OCSEA.deonticForce))) > 0
+    assert not problems, "\n".join(problems)
+
+
 def _resolves(iri: URIRef, cls: URIRef, graphs: list[Graph]) -> bool:
     ref = reference()
     subclasses = set(ref.transitive_subjects(RDFS.subClassOf, cls))
