@@ -1049,6 +1049,12 @@ MUTANTS: list[Mutant] = [
         put(CE, OCSEA.addresseeBasis, Literal("From the partners row.")),
     ),
     m(
+        "statement-summary-reads-as-obligation",
+        "SummaryKeepsForce",
+        W,
+        add(ST1, OCSEA.actionSummary, en("Member States must set up national reporting hotlines.")),
+    ),
+    m(
         "statement-label-en-missing",
         "Statement-labelEn",
         W,
