@@ -1294,6 +1294,15 @@ MUTANTS: list[Mutant] = [
         message=str(INST),
     ),
     m(
+        "correspondence-later-first",
+        "CorrespondenceEarlierFirst",
+        V,
+        drop(FRAME, OCSEA.undatedReason),
+        add(FRAME, OCSEA.adoptionDate, Literal("2010-06-01", datatype=XSD.date)),
+        focus=CORR,
+        message=str(INST),
+    ),
+    m(
         "correspondence-type-missing",
         "Correspondence-type",
         V,
