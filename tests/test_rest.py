@@ -359,7 +359,13 @@ def test_provision_detail(client: TestClient, data: Data) -> None:
     types = {n["type"]["id"] for n in body["notes"]}
     assert {str(OCSEA.Erratum), str(OCSEA.Ambiguity)} <= types
     assert body["footnotes"][0]["number"] == "⁹"
-    assert body["correspondences"], "op. 17 is linked to the strategic response"
+    # its link to the strategic response was dropped (capability 3 names no treaty): none left
+    assert body["correspondences"] == []
+    linked = get(client, "/api/instruments/unga-res-74-174/provisions/para_16")
+    hotlines = [c for c in linked["correspondences"] if c["id"].endswith("/hotlines-osce-unga")]
+    assert len(hotlines) == 1
+    assert hotlines[0]["from_provision"]["id"].endswith("osce-mc-dec-9-07/para_5")
+    assert hotlines[0]["to_provision"]["id"].endswith("unga-res-74-174/para_16")
 
 
 # -- statements -----------------------------------------------------------------------------------
