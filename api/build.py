@@ -14,7 +14,11 @@
    With a remote SPARQL server configured (``OCSEA_SPARQL_ENDPOINT``, ``settings.remote``) the
    graphs are uploaded there instead, nothing is written on disk: each graph is replaced in one
    request (see :mod:`api.store.remote`), then the project's graphs the build no longer makes
-   (e.g. of a removed instrument) are deleted. Readers may see old and new graphs side by side
+   (e.g. of a removed instrument) are deleted. First, every instrument graph there that the
+   upload would remove or change (one written over HTTP, or edited since the last build) is saved
+   as Turtle in ``{store}-remote-graphs-{time}/`` on this machine, and the notes say so
+   (:func:`save_remote_graphs`): no record of writes is needed, since the remote graphs are
+   compared with what the build makes. Readers may see old and new graphs side by side
    while the upload runs; a failed upload (:class:`~api.store.base.RepositoryError`) leaves
    some graphs replaced and others not, and is mended by building again.
 
@@ -47,9 +51,12 @@ from rdflib import Graph, URIRef
 
 from api.loading import LoadedSources, load_sources
 from api.namespaces import (
+    CORRESPONDENCES_GRAPH,
     INFERRED_GRAPH,
     OCSEA,
+    ONTOLOGY_GRAPH,
     SHAPES_GRAPH,
+    VOCABULARIES_GRAPH,
     bind_prefixes,
     graph_iri,
     graph_namespace,
@@ -199,11 +206,72 @@ def save_http_writes(store: Path, base_iri: str) -> str | None:
         *(f"saved: {file}" for file in saved),
         *(f"deleted over HTTP (nothing to save): {name}" for name in deleted),
     ]
-    (folder / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write_readme(folder, lines)
     what = f"{len(saved)} graph(s) written over HTTP since the last build were saved to {folder}"
     if deleted:
         what += f" ({len(deleted)} deleted over HTTP: listed in README.txt there)"
     return what + "; copy instrument graphs to data/instruments/ to keep them in the graph"
+
+
+def _write_readme(folder: Path, lines: list[str]) -> None:
+    (folder / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+_BUILD_GRAPH_NAMES = (
+    ONTOLOGY_GRAPH,
+    VOCABULARIES_GRAPH,
+    CORRESPONDENCES_GRAPH,
+    INFERRED_GRAPH,
+    SHAPES_GRAPH,
+)
+
+
+def save_remote_graphs(
+    repo: Repository, new: dict[URIRef, Graph], store: Path, base_iri: str
+) -> str | None:
+    """Save, as Turtle files in ``{store}-remote-graphs-{time}/``, the instrument graphs of the
+    remote store ``repo`` that uploading ``new`` would remove or change. A note, or ``None``.
+
+    Only instrument graphs can be written over HTTP (the build's own graphs are refused by the
+    write gate), so those are compared: one that ``new`` lacks, or whose content differs from it,
+    holds something only the remote store has. A server that rewrites literals (Virtuoso
+    canonicalises some) makes more graphs differ than were written: more is saved, nothing lost.
+    """
+    prefix = graph_namespace(base=base_iri)
+    own = {graph_iri(name, base=base_iri) for name in _BUILD_GRAPH_NAMES}
+    losing: dict[str, Graph] = {}
+    for name in repo.graphs():
+        if not str(name).startswith(prefix) or name in own:
+            continue
+        current = repo.get_graph(name)
+        replacement = new.get(name)
+        if len(current) and (replacement is None or not current.isomorphic(replacement)):
+            losing[str(name)] = current
+    if not losing:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = store.parent / f"{store.name}-remote-graphs-{stamp}"
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for iri, graph in losing.items():
+        file = folder / _file_name(iri, prefix)
+        bind_prefixes(graph).serialize(destination=file, format="turtle", encoding="utf-8")
+        saved.append(f"{'changed' if URIRef(iri) in new else 'removed'}: {file.name} ({iri})")
+    _write_readme(
+        folder,
+        [
+            f"Instrument graphs of the remote store that `ocsea build` replaced or removed on "
+            f"{stamp}, saved as they were: their content was not made from data/ (written over "
+            "HTTP, or changed on the server since the last build).",
+            "Copy an instrument graph to data/instruments/ and build again to keep it.",
+            "",
+            *saved,
+        ],
+    )
+    return (
+        f"{len(losing)} instrument graph(s) on the remote store that differed from data/ were "
+        f"saved to {folder} before the upload; copy them to data/instruments/ to keep them"
+    )
 
 
 def _write_store(
@@ -244,17 +312,20 @@ def _write_store(
 
 
 def _upload(
-    settings: Settings, sources: LoadedSources, extra: dict[URIRef, Graph]
-) -> tuple[dict[str, int], dict[str, int], str]:
-    """Replace the project's graphs on the remote server of ``settings``. Counts and version."""
+    settings: Settings, store: Path, sources: LoadedSources, extra: dict[URIRef, Graph]
+) -> tuple[dict[str, int], dict[str, int], str, str | None]:
+    """Replace the project's graphs on the remote server of ``settings``, after saving beside
+    ``store`` what only the server has (:func:`save_remote_graphs`). Counts, version, that note."""
     from api.store.remote import RemoteRepository
 
     assert settings.remote is not None
     names = [*sources.graph_names(), *extra]
     namespace = graph_namespace(base=settings.base_iri)
     with RemoteRepository(settings.remote, read_only=False, graph_namespace=namespace) as repo:
+        new = {name: extra[name] if name in extra else sources.graph(name) for name in names}
+        saved = save_remote_graphs(repo, new, store.absolute(), settings.base_iri)
         for name in names:
-            repo.put_graph(name, extra[name] if name in extra else sources.graph(name))
+            repo.put_graph(name, new[name])
         for stale in set(repo.graphs()) - set(names):
             repo.delete_graph(stale)
         graphs = {str(g): repo.count(g) for g in names}
@@ -264,7 +335,7 @@ def _upload(
             "statements": _instances(repo, OCSEA.NormativeStatement),
             "actors": _instances(repo, OCSEA.Actor),
         }
-        return graphs, counts, repo.version()
+        return graphs, counts, repo.version(), saved
 
 
 def _instances(repo: Repository, cls: URIRef) -> int:
@@ -342,7 +413,9 @@ def build(
         extra[graph_iri(SHAPES_GRAPH, base=settings.base_iri)] = shapes_graph
     if settings.remote is not None:
         say(f"uploading the graphs to {settings.remote.query_url} …")
-        graphs, counts, version = _upload(settings, sources, extra)
+        graphs, counts, version, saved = _upload(settings, target, sources, extra)
+        if saved:
+            notes.append(saved)
     else:
         say(f"writing the store {target} …")
         graphs, counts, version, saved = _write_store(

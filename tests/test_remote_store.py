@@ -23,10 +23,10 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDFS, XSD
 
 from api.build import build
-from api.namespaces import OCSEA, graph_iri
+from api.namespaces import ID, OCSEA, graph_iri
 from api.settings import DEFAULT_ROOT, RemoteEndpoint, Settings
 from api.store import (
     Dataset,
@@ -704,4 +704,39 @@ def test_build_uploads_to_the_remote_store(
         assert repo.get_graph(inferred).isomorphic(disk.get_graph(inferred))
     assert summary.version == repo.version()
     assert f"Store: remote SPARQL server {oxigraph.base_url}/query" in summary.to_table()
+    saved = list(store_path.parent.glob("not-written-remote-graphs-*"))
+    assert len(saved) == 1, "the stale graph, written only on the server, was saved first"
+    kept = Graph().parse(saved[0] / "withdrawn-instrument.ttl")
+    assert kept.isomorphic(other())
+    assert "removed: withdrawn-instrument.ttl" in (saved[0] / "README.txt").read_text()
+    assert any(str(saved[0]) in note for note in summary.notes)
+    repo.close()
+
+
+def test_build_saves_remote_instrument_graphs_it_would_change(
+    fixture_project: Settings, oxigraph: RunningServer
+) -> None:
+    """An instrument graph edited on the server is saved before the upload replaces it; graphs
+    equal to what the build makes are not saved."""
+    store_path = fixture_project.store_path.with_name("remote-build")
+    settings = Settings(
+        root=fixture_project.root, store_path=store_path, remote=oxigraph.endpoint(graph_store=True)
+    )
+    remote(oxigraph, graph_store=False).close()  # no project graph left from other tests
+    first = build(store_path, settings)
+    assert not any("remote store" in note for note in first.notes)
+    assert not list(store_path.parent.glob("remote-build-remote-graphs-*"))
+    repo = RemoteRepository(oxigraph.endpoint(graph_store=False), read_only=False)
+    instrument = next(g for g in repo.graphs() if str(g).endswith("/test-decision"))
+    edited = repo.get_graph(instrument)
+    added = (URIRef(ID + "test-decision"), RDFS.comment, Literal("added over HTTP", lang="en"))
+    edited.add(added)
+    repo.put_graph(instrument, edited)
+    second = build(store_path, settings)
+    folders = list(store_path.parent.glob("remote-build-remote-graphs-*"))
+    assert len(folders) == 1 and any(str(folders[0]) in note for note in second.notes)
+    kept = Graph().parse(folders[0] / "test-decision.ttl")
+    assert added in kept and len(kept) == len(edited)
+    assert added not in repo.get_graph(instrument)  # the upload made it from data/ again
+    assert "changed: test-decision.ttl" in (folders[0] / "README.txt").read_text()
     repo.close()
