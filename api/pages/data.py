@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from rdflib.term import URIRef
 
-from api.namespaces import ID, INFERRED_GRAPH, graph_iri
+from api.namespaces import INFERRED_GRAPH, graph_iri
 from api.pages.highlight import Segment, anchor_of, first_text, provision_segments
 from api.rest import models as m
 from api.rest import queries as sparql
@@ -324,7 +324,7 @@ class SiteData:
             found = {i.id: "instrument" for i in self.instruments()}
             for row in self.context.select(sparql.ACTORS):
                 found.setdefault(str(row["actor"]), "actor")
-            for row in self.context.select(sparql.THEMES):
+            for row in self.context.select(sparql.themes(self.context.base_iri)):
                 found.setdefault(str(row["concept"]), "theme")
             return found
 
@@ -337,9 +337,10 @@ class SiteData:
     def context_href(self, iri: str) -> str | None:
         """Where a provision, statement or editorial note is shown on its instrument's page
         (``/id/{slug}#{part}``), else ``None``."""
-        if not iri.startswith(ID):
+        id_base = self.context.base_iri + "id/"
+        if not iri.startswith(id_base):
             return None
-        slug, _, part = iri[len(ID) :].partition("/")
+        slug, _, part = iri[len(id_base) :].partition("/")
         if not part or "/" in part or slug not in self.instrument_slugs():
             return None
         if part not in self.instrument_page(slug).anchors:

@@ -19,7 +19,6 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from api.catalogue import Catalogue, CatalogueQuery, ParameterError, compact
-from api.namespaces import ID
 from api.pages.data import MAX_QUERY_LENGTH, SiteData
 from api.pages.i18n import pick
 from api.pages.rendering import (
@@ -30,7 +29,7 @@ from api.pages.rendering import (
 )
 from api.pages.svg import instrument_caption, matrix_svg, network_svg, serialise
 from api.rest.errors import RestError
-from api.rest.terms import ALL_PREFIXES
+from api.rest.terms import all_prefixes
 from api.settings import Settings
 from api.sparql.engine import SparqlEngine
 from api.sparql.negotiation import ResultKind
@@ -394,11 +393,13 @@ def examples_of(request: Request, catalogue: Catalogue) -> list[Example]:
 def editor(
     request: Request,
     catalogue: Catalogue,
+    base_iri: str,
     lang: str | None,
     example: str | None,
     query: str | None,
 ) -> Response:
-    """The editor page, with ``query`` (or the catalogue query ``example``) in the editor."""
+    """The editor page, with ``query`` (or the catalogue query ``example``) in the editor;
+    results' IRIs are shortened with the prefixes of data minted under ``base_iri``."""
     page = Page(request, lang)
     examples = examples_of(request, catalogue)
     by_name = {e.name: e for e in examples}
@@ -428,6 +429,6 @@ def editor(
         query_text=text,
         message=message,
         vendor=vendor_available(),
-        prefixes=json.dumps(ALL_PREFIXES, sort_keys=True),
-        base_iri=ID,
+        prefixes=json.dumps(all_prefixes(base_iri), sort_keys=True),
+        base_iri=base_iri + "id/",
     )

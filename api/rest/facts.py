@@ -29,8 +29,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from api.namespaces import OCSEA, bind_prefixes
-from api.rest.terms import TERM_PREFIXES
+from api.namespaces import BASE_IRI, OCSEA, bind_prefixes
+from api.rest.terms import term_prefixes
 from api.store.base import Repository
 
 _IRIREF = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
@@ -61,8 +61,9 @@ def values_block(iris: Iterable[URIRef]) -> str:
 class Facts:
     """Asserted triples of some subjects, with labels and strengths of their objects."""
 
-    def __init__(self, inferred_graph: URIRef) -> None:
+    def __init__(self, inferred_graph: URIRef, base_iri: str = BASE_IRI) -> None:
         self.inferred_graph = inferred_graph
+        self.base_iri = base_iri
         self._triples: dict[URIRef, dict[URIRef, list[Node]]] = {}
         self._labels: dict[Node, LangText] = {}
         self._strengths: dict[Node, int] = {}
@@ -168,7 +169,7 @@ class Facts:
     def graph(self, subjects: Iterable[URIRef] | None = None) -> Graph:
         """The facts of ``subjects`` (default: all fetched) as RDF, with objects' labels."""
         graph = bind_prefixes(Graph(bind_namespaces="core"))
-        for prefix, namespace in TERM_PREFIXES.items():
+        for prefix, namespace in term_prefixes(self.base_iri).items():
             graph.bind(prefix, namespace)
         chosen = self._triples if subjects is None else dict.fromkeys(subjects)
         for subject in chosen:

@@ -26,12 +26,21 @@ Example (the statements addressed to the OSCE Secretariat)::
 
 from __future__ import annotations
 
+from functools import cache
+
 from rdflib import URIRef
 
-from api.namespaces import ID, OCSEA
+from api.namespaces import BASE_IRI, OCSEA
 
-THEME_SCHEMES = (URIRef(ID + "theme/gsr"), URIRef(ID + "topic/scheme"))
-"""The two concept schemes of ``/api/themes``: the WeProtect backbone and the finer topics."""
+
+def theme_schemes(base_iri: str = BASE_IRI) -> tuple[URIRef, URIRef]:
+    """The two concept schemes of ``/api/themes``: the WeProtect backbone and the finer topics."""
+    return URIRef(f"{base_iri}id/theme/gsr"), URIRef(f"{base_iri}id/topic/scheme")
+
+
+def _schemes(base_iri: str) -> str:
+    return " ".join(f"<{scheme}>" for scheme in theme_schemes(base_iri))
+
 
 UNDATED = "9999-12-31"
 """Sort key of an instrument without a date: after all dated ones."""
@@ -257,13 +266,15 @@ SELECT ?inferredGraph ?actor ?role ?statement ?instrument WHERE {{
 
 # -- themes, qualifiers, forces ------------------------------------------------------------------
 
-_SCHEMES = " ".join(f"<{s}>" for s in THEME_SCHEMES)
 
-THEMES = f"""
+@cache
+def themes(base_iri: str = BASE_IRI) -> str:
+    """The concepts of the two theme schemes, with how many broader concepts each has."""
+    return f"""
 SELECT ?concept ?scheme (SAMPLE(?notationValue) AS ?notation) (SAMPLE(?englishLabel) AS ?label)
        (COUNT(DISTINCT ?parent) AS ?broader)
 WHERE {{
-  VALUES ?scheme {{ {_SCHEMES} }}
+  VALUES ?scheme {{ {_schemes(base_iri)} }}
   ?concept skos:inScheme ?scheme .
   OPTIONAL {{ ?concept skos:notation ?notationValue }}
   OPTIONAL {{ ?concept rdfs:label ?englishLabel FILTER(LANGMATCHES(LANG(?englishLabel), "en")) }}
@@ -271,22 +282,25 @@ WHERE {{
 }}
 GROUP BY ?concept ?scheme
 """
-"""The concepts of the two theme schemes, with how many broader concepts each has."""
 
-THEME_EXISTS = f"""
+
+@cache
+def theme_exists(base_iri: str = BASE_IRI) -> str:
+    """The concept ``?concept`` (bound by the caller) with its scheme, if it is a theme."""
+    return f"""
 SELECT ?concept ?scheme WHERE {{
-  VALUES ?scheme {{ {_SCHEMES} }}
+  VALUES ?scheme {{ {_schemes(base_iri)} }}
   ?concept skos:inScheme ?scheme .
 }}
 """
 
 
-def theme_coverage(one: bool = False) -> tuple[str, list[str]]:
+def theme_coverage(one: bool = False, base_iri: str = BASE_IRI) -> tuple[str, list[str]]:
     """Statements per (concept, instrument, force): the theme or a narrower concept."""
     variables = ["concept"] if one else []
     text = f"""
 SELECT ?concept ?instrument ?force ?strength (COUNT(DISTINCT ?statement) AS ?statements) WHERE {{
-  VALUES ?scheme {{ {_SCHEMES} }}
+  VALUES ?scheme {{ {_schemes(base_iri)} }}
   ?concept skos:inScheme ?scheme .
   ?statement ocsea:theme/skos:broader* ?concept ;
              ocsea:expressedIn ?provision .

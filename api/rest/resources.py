@@ -33,7 +33,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 from rdflib.term import Node
 
-from api.namespaces import BASE_IRI, CITO, ID, OCSEA, instrument_iri, part_iri
+from api.namespaces import BASE_IRI, CITO, OCSEA, instrument_iri, part_iri
 from api.rest import models as m
 from api.rest import queries as sparql
 from api.rest.errors import BadRequest, NotFound, RestError
@@ -43,19 +43,21 @@ from api.rest.terms import (
     ACTOR,
     CORRESPONDENCE_TYPE,
     QUALIFIER,
-    TERM_PREFIXES,
     THEME,
     WORK,
     InvalidIdentifier,
     TermKind,
     candidates,
     curie,
+    term_prefixes,
 )
 from api.store.base import Repository
 
 M = TypeVar("M")
 
-PROVISION_TYPE = TermKind("provision type", (OCSEA,), "/docs (ocsea:Provision subclasses)")
+PROVISION_TYPE = TermKind(
+    "provision type", (), "/docs (ocsea:Provision subclasses)", fixed=(OCSEA,)
+)
 THEME_KINDS = ("theme", "capability", "topic")
 _GENERIC_TYPES = {OCSEA.EncodedInstrument, OCSEA.NormativeStatement}
 
@@ -76,7 +78,7 @@ class Context:
 
     def facts(self) -> Facts:
         """A new, empty facts index."""
-        return Facts(self.inferred_graph)
+        return Facts(self.inferred_graph, self.base_iri)
 
     def url(self, iri: Node | None) -> str | None:
         """Where ``iri`` dereferences on this server, or ``None`` outside the project's IRIs.
@@ -154,8 +156,8 @@ def _sorted(iris: Iterable[URIRef]) -> list[URIRef]:
 
 
 def slug_of(instrument: URIRef) -> str:
-    """The slug of an instrument IRI (``…/id/{slug}``)."""
-    return str(instrument)[len(ID) :]
+    """The slug of an instrument IRI (``{base}id/{slug}``: a slug has no ``/``)."""
+    return str(instrument).rsplit("/", 1)[-1]
 
 
 def part_of(provision: URIRef, instrument: URIRef) -> str:
@@ -176,10 +178,10 @@ def _date_key(facts: Facts, instrument: URIRef) -> tuple[str, str]:
 def _api_link(ctx: Context, iri: URIRef) -> str | None:
     text = str(iri)
     for prefix, path in (("actor", "api/actors/"), ("theme", "api/themes/theme:")):
-        namespace = str(TERM_PREFIXES[prefix])
+        namespace = str(term_prefixes(ctx.base_iri)[prefix])
         if text.startswith(namespace):
             return ctx.api(path + text[len(namespace) :])
-    topics = str(TERM_PREFIXES["topic"])
+    topics = str(term_prefixes(ctx.base_iri)["topic"])
     if text.startswith(topics):
         return ctx.api("api/themes/topic:" + text[len(topics) :])
     return None
@@ -263,12 +265,12 @@ def resolve(
 ) -> URIRef:
     """The one IRI that ``value`` names among things of ``kind`` that exist, else ``error``."""
     try:
-        options = candidates(value, kind)
+        options = candidates(value, kind, ctx.base_iri)
     except InvalidIdentifier as exc:
         raise BadRequest(str(exc)) from None
     found = [iri for iri in options if ctx.select(exists, **{variable: iri})]
     if len(found) > 1:
-        names = " or ".join(repr(curie(str(iri))) for iri in found)
+        names = " or ".join(repr(curie(str(iri), ctx.base_iri)) for iri in found)
         raise BadRequest(f"{value!r} is ambiguous: say {names}")
     if not found:
         shown = value if len(value) <= 60 else value[:60] + "…"
@@ -279,9 +281,10 @@ def resolve(
 def resolve_instrument(ctx: Context, value: str, error: type[RestError]) -> URIRef:
     """The instrument named by a slug (or its full IRI), else ``error`` listing the known ones."""
     text = value.strip()
-    slug = text[len(ID) :] if text.startswith(str(ID)) else text
+    id_base = ctx.base_iri + "id/"
+    slug = text[len(id_base) :] if text.startswith(id_base) else text
     try:
-        iri: URIRef | None = instrument_iri(slug)
+        iri: URIRef | None = instrument_iri(slug, base=ctx.base_iri)
     except ValueError:
         iri = None
     if iri is not None and ctx.select(sparql.INSTRUMENT_EXISTS, instrument=iri):
@@ -530,7 +533,7 @@ def _citations_of(ctx: Context, facts: Facts, provision: URIRef) -> list[m.Provi
         citations.append(
             m.ProvisionCitation(
                 work=_work_model(ctx, facts, work),
-                relations=sorted(curie(str(p)) for p in relations),
+                relations=sorted(curie(str(p), ctx.base_iri) for p in relations),
             )
         )
     return citations
@@ -540,7 +543,7 @@ def get_provision(ctx: Context, slug: str, part: str) -> Item[m.ProvisionDetail]
     """One provision with its statements, footnotes, citations, notes and correspondences."""
     instrument = resolve_instrument(ctx, slug, NotFound)
     try:
-        provision = part_iri(slug_of(instrument), part)
+        provision = part_iri(slug_of(instrument), part, base=ctx.base_iri)
     except ValueError:
         provision = None
     rows = (
@@ -624,7 +627,7 @@ def _statement_rows(ctx: Context, filters: StatementFilters) -> list[dict[str, N
         raise BadRequest("role= needs actor= (the role of which actor?)")
     role = sparql.ROLES[filters.role] if filters.role else None
     theme = (
-        resolve(ctx, filters.theme, THEME, sparql.THEME_EXISTS, "concept", BadRequest)
+        resolve(ctx, filters.theme, THEME, sparql.theme_exists(ctx.base_iri), "concept", BadRequest)
         if filters.theme
         else None
     )
@@ -835,8 +838,8 @@ def _coverage_models(ctx: Context, facts: Facts, entry: _Coverage) -> list[m.Cov
     return result
 
 
-def _theme_kind(row: dict[str, Node]) -> str:
-    if row.get("scheme") == sparql.THEME_SCHEMES[1]:
+def _theme_kind(ctx: Context, row: dict[str, Node]) -> str:
+    if row.get("scheme") == sparql.theme_schemes(ctx.base_iri)[1]:
         return "topic"
     return "capability" if _int(row.get("broader")) else "theme"
 
@@ -876,7 +879,10 @@ def _coverage_subjects(coverage: Iterable[_Coverage]) -> list[URIRef]:
 
 def list_themes(ctx: Context, pages: PageRequest, kind: str | None = None) -> Listing[m.Theme]:
     """Backbone themes, capabilities and topics, with their coverage per instrument."""
-    concepts = {_iri(row["concept"]): (_theme_kind(row), row) for row in ctx.select(sparql.THEMES)}
+    concepts = {
+        _iri(row["concept"]): (_theme_kind(ctx, row), row)
+        for row in ctx.select(sparql.themes(ctx.base_iri))
+    }
     if kind is not None:
         concepts = {c: v for c, v in concepts.items() if v[0] == kind}
     ordered = sorted(
@@ -889,7 +895,7 @@ def list_themes(ctx: Context, pages: PageRequest, kind: str | None = None) -> Li
         ),
     )
     page = pages.slice(ordered)
-    coverage = _coverage(ctx.select(sparql.theme_coverage()))
+    coverage = _coverage(ctx.select(sparql.theme_coverage(base_iri=ctx.base_iri)))
     facts = ctx.facts().fetch(
         ctx.repository, [*page, *_coverage_subjects(coverage[c] for c in page)]
     )
@@ -902,11 +908,13 @@ def list_themes(ctx: Context, pages: PageRequest, kind: str | None = None) -> Li
 
 def get_theme(ctx: Context, identifier: str) -> Item[m.ThemeDetail]:
     """A theme, its narrower concepts, coverage and the statements on it, strongest first."""
-    concept = resolve(ctx, identifier, THEME, sparql.THEME_EXISTS, "concept", NotFound)
-    scheme = ctx.select(sparql.THEME_EXISTS, concept=concept)[0]["scheme"]
-    coverage = _coverage(ctx.select(sparql.theme_coverage(one=True), concept=concept)).get(
-        concept, _Coverage()
+    concept = resolve(
+        ctx, identifier, THEME, sparql.theme_exists(ctx.base_iri), "concept", NotFound
     )
+    scheme = ctx.select(sparql.theme_exists(ctx.base_iri), concept=concept)[0]["scheme"]
+    coverage = _coverage(
+        ctx.select(sparql.theme_coverage(one=True, base_iri=ctx.base_iri), concept=concept)
+    ).get(concept, _Coverage())
     narrower = [_iri(r["narrower"]) for r in ctx.select(sparql.THEME_NARROWER, concept=concept)]
     rows = _statement_rows(ctx, StatementFilters(theme=str(concept)))
     facts, fields, statements = _statement_page(ctx, rows)
@@ -915,7 +923,7 @@ def get_theme(ctx: Context, identifier: str) -> Item[m.ThemeDetail]:
     if source is not None:
         facts.fetch(ctx.repository, [source])
     kind = _theme_kind(
-        {"scheme": scheme, "broader": Literal(len(facts.iris(concept, SKOS.broader)))}
+        ctx, {"scheme": scheme, "broader": Literal(len(facts.iris(concept, SKOS.broader)))}
     )
     source_ref = None
     if source is not None:
@@ -1006,7 +1014,7 @@ def list_citations(
                 instrument=instrument_ref(ctx, facts, owner),
                 provision=provision_ref(ctx, facts, provision, owner),
                 work=_work_model(ctx, facts, cited),
-                relations=sorted(curie(str(p)) for p in relations),
+                relations=sorted(curie(str(p), ctx.base_iri) for p in relations),
             )
         )
     subjects = list(dict.fromkeys(s for key in keys for s in key[:2]))
@@ -1061,7 +1069,9 @@ def list_correspondences(
         else None
     )
     theme_value = (
-        resolve(ctx, theme, THEME, sparql.THEME_EXISTS, "concept", BadRequest) if theme else None
+        resolve(ctx, theme, THEME, sparql.theme_exists(ctx.base_iri), "concept", BadRequest)
+        if theme
+        else None
     )
     rows = ctx.select(
         sparql.correspondence_keys(

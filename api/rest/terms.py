@@ -32,32 +32,52 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from rdflib import Namespace, URIRef
 
-from api.namespaces import ID, PREFIXES
+from api.namespaces import BASE_IRI, PREFIXES
 
-TERM_PREFIXES: dict[str, Namespace] = {
-    "actor": Namespace(ID + "actor/"),
-    "theme": Namespace(ID + "theme/"),
-    "topic": Namespace(ID + "topic/"),
-    "q": Namespace(ID + "qualifier/"),
-    "force": Namespace(ID + "force/"),
-    "work": Namespace(ID + "work/"),
-    "prog": Namespace(ID + "programme/"),
-    "event": Namespace(ID + "event/"),
-    "ln": Namespace(ID + "legal-nature/"),
-    "cert": Namespace(ID + "certainty/"),
-    "corr": Namespace(ID + "correspondence/"),
-    "ctype": Namespace(ID + "correspondence-type/"),
+TERM_SPACES: dict[str, str] = {
+    "actor": "actor/",
+    "theme": "theme/",
+    "topic": "topic/",
+    "q": "qualifier/",
+    "force": "force/",
+    "work": "work/",
+    "prog": "programme/",
+    "event": "event/",
+    "ln": "legal-nature/",
+    "cert": "certainty/",
+    "corr": "correspondence/",
+    "ctype": "correspondence-type/",
 }
-"""The prefixes of the data files (``docs/encoding-conventions.md``), most specific first."""
+"""The prefixes of the data files (``docs/encoding-conventions.md``) and where each lives under
+``{base}id/``, most specific first."""
 
-ALL_PREFIXES: dict[str, str] = {
-    **{prefix: str(ns) for prefix, ns in TERM_PREFIXES.items()},
-    **{prefix: str(ns) for prefix, ns in PREFIXES.items()},
-}
-"""Every prefix a user may write in a compact IRI: the data prefixes and the project's."""
+
+@cache
+def term_prefixes(base_iri: str = BASE_IRI) -> dict[str, Namespace]:
+    """The data prefixes for data minted under ``base_iri`` (``OCSEA_BASE_IRI``)."""
+    return {prefix: Namespace(f"{base_iri}id/{space}") for prefix, space in TERM_SPACES.items()}
+
+
+@cache
+def all_prefixes(base_iri: str = BASE_IRI) -> dict[str, str]:
+    """Every prefix a user may write in a compact IRI: the data prefixes and the project's, with
+    ``id:`` and ``graph:`` under ``base_iri`` (the ontology and shapes namespaces are fixed)."""
+    rebased = {"id": f"{base_iri}id/", "graph": f"{base_iri}id/graph/"}
+    return {
+        **{prefix: str(ns) for prefix, ns in term_prefixes(base_iri).items()},
+        **{prefix: rebased.get(prefix, str(ns)) for prefix, ns in PREFIXES.items()},
+    }
+
+
+TERM_PREFIXES: dict[str, Namespace] = term_prefixes()
+"""The data prefixes under the default base IRI."""
+
+ALL_PREFIXES: dict[str, str] = all_prefixes()
+"""Every prefix a user may write, under the default base IRI."""
 
 MAX_IDENTIFIER_LENGTH = 500
 
@@ -90,19 +110,24 @@ class TermKind:
 
     name: str
     """Singular, for messages: ``actor``, ``theme``."""
-    namespaces: tuple[Namespace, ...]
-    """Where a bare name is looked for, in order."""
+    prefixes: tuple[str, ...]
+    """The data prefixes (:data:`TERM_SPACES`) where a bare name is looked for, in order."""
     listing: str
     """The API path that lists the known values, for hints in messages."""
+    fixed: tuple[Namespace, ...] = ()
+    """Namespaces that do not move with the base IRI (the ontology's), looked in after those."""
+
+    def namespaces(self, base_iri: str = BASE_IRI) -> tuple[Namespace, ...]:
+        """Where a bare name is looked for under ``base_iri``, in order."""
+        spaces = term_prefixes(base_iri)
+        return (*(spaces[prefix] for prefix in self.prefixes), *self.fixed)
 
 
-ACTOR = TermKind("actor", (TERM_PREFIXES["actor"],), "/api/actors")
-THEME = TermKind("theme", (TERM_PREFIXES["theme"], TERM_PREFIXES["topic"]), "/api/themes")
-QUALIFIER = TermKind("qualifier", (TERM_PREFIXES["q"],), "/api/qualifiers")
-WORK = TermKind("work", (TERM_PREFIXES["work"],), "/api/citations")
-CORRESPONDENCE_TYPE = TermKind(
-    "correspondence type", (TERM_PREFIXES["ctype"],), "/api/correspondences"
-)
+ACTOR = TermKind("actor", ("actor",), "/api/actors")
+THEME = TermKind("theme", ("theme", "topic"), "/api/themes")
+QUALIFIER = TermKind("qualifier", ("q",), "/api/qualifiers")
+WORK = TermKind("work", ("work",), "/api/citations")
+CORRESPONDENCE_TYPE = TermKind("correspondence type", ("ctype",), "/api/correspondences")
 
 
 def is_iri(value: str) -> bool:
@@ -110,8 +135,9 @@ def is_iri(value: str) -> bool:
     return bool(_IRI.fullmatch(value))
 
 
-def candidates(value: str, kind: TermKind) -> list[URIRef]:
-    """The IRIs ``value`` may stand for, most likely first (``InvalidIdentifier`` if none)."""
+def candidates(value: str, kind: TermKind, base_iri: str = BASE_IRI) -> list[URIRef]:
+    """The IRIs ``value`` may stand for under ``base_iri``, most likely first
+    (``InvalidIdentifier`` if none)."""
     text = value.strip()
     if not text:
         raise InvalidIdentifier(f"the {kind.name} is empty")
@@ -121,26 +147,28 @@ def candidates(value: str, kind: TermKind) -> list[URIRef]:
             f"{MAX_IDENTIFIER_LENGTH}"
         )
     if _NAME.fullmatch(text):
-        return [URIRef(namespace + text) for namespace in kind.namespaces]
+        return [URIRef(namespace + text) for namespace in kind.namespaces(base_iri)]
+    prefixes = all_prefixes(base_iri)
     prefix, colon, local = text.partition(":")
-    if colon and prefix in ALL_PREFIXES and not local.startswith("//"):
+    if colon and prefix in prefixes and not local.startswith("//"):
         if not (local == "" or _LOCAL.fullmatch(local)):
             raise InvalidIdentifier(f"{text!r} is not a valid compact IRI for a {kind.name}")
-        return [URIRef(ALL_PREFIXES[prefix] + local)]
+        return [URIRef(prefixes[prefix] + local)]
     if is_iri(text):
         return [URIRef(text)]
     raise InvalidIdentifier(
         f"{_shorten(text)!r} is not a valid {kind.name} identifier: give a name such as "
-        f"{_example(kind)!r}, a compact IRI such as {curie(kind.namespaces[0] + _example(kind))!r} "
+        f"{_example(kind)!r}, a compact IRI such as "
+        f"{curie(kind.namespaces(base_iri)[0] + _example(kind), base_iri)!r} "
         f"or a full IRI (see {kind.listing})"
     )
 
 
-def curie(iri: str) -> str:
-    """``prefix:local`` for an IRI in a known namespace (the IRI itself otherwise)."""
+def curie(iri: str, base_iri: str = BASE_IRI) -> str:
+    """``prefix:local`` for an IRI in a known namespace under ``base_iri`` (else the IRI)."""
     best = ""
     best_prefix = ""
-    for prefix, namespace in ALL_PREFIXES.items():
+    for prefix, namespace in all_prefixes(base_iri).items():
         if iri.startswith(namespace) and len(namespace) > len(best):
             local = iri[len(namespace) :]
             if _NAME.fullmatch(local):

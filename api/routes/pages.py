@@ -109,6 +109,7 @@ async def network_svg(
 def editor_page(
     request: Request,
     catalogue: Annotated[Catalogue, Depends(get_catalogue)],
+    settings: SettingsDep,
     lang: LangParam = None,
     example: Annotated[
         str | None, Query(description="Open this catalogue query (see /queries).")
@@ -116,7 +117,7 @@ def editor_page(
     query: Annotated[str | None, Query(description="Open this query text.")] = None,
 ) -> Response:
     """A SPARQL editor with the catalogue's queries as examples; results as a table."""
-    return views.editor(request, catalogue, lang, example, query)
+    return views.editor(request, catalogue, settings.base_iri, lang, example, query)
 
 
 @router.get(
