@@ -44,10 +44,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from api.loading import LoadedSources, load_sources
 from api.namespaces import (
@@ -226,6 +228,28 @@ _BUILD_GRAPH_NAMES = (
 )
 
 
+def _term_key(term: Node) -> object:
+    """A literal by its value where it has one: a server that stores
+    ``"5"^^xsd:positiveInteger`` as ``"5"^^xsd:integer`` (Oxigraph), or a literal in another
+    lexical form of the same value, has not changed it."""
+    if isinstance(term, Literal) and term.value is not None and term.language is None:
+        value = term.value
+        family = "number" if isinstance(value, (int, float, Decimal)) else type(value).__name__
+        return ("value", family, value)
+    return term
+
+
+def _same_content(a: Graph, b: Graph) -> bool:
+    """The same triples, literals compared by value (:func:`_term_key`); blank nodes by
+    isomorphism."""
+    if len(a) != len(b):
+        return False
+    if any(isinstance(t, BNode) for triple in a for t in triple):
+        return a.isomorphic(b)
+    keys = {tuple(_term_key(t) for t in triple) for triple in a}
+    return keys == {tuple(_term_key(t) for t in triple) for triple in b}
+
+
 def save_remote_graphs(
     repo: Repository, new: dict[URIRef, Graph], store: Path, base_iri: str
 ) -> str | None:
@@ -234,8 +258,9 @@ def save_remote_graphs(
 
     Only instrument graphs can be written over HTTP (the build's own graphs are refused by the
     write gate), so those are compared: one that ``new`` lacks, or whose content differs from it,
-    holds something only the remote store has. A server that rewrites literals (Virtuoso
-    canonicalises some) makes more graphs differ than were written: more is saved, nothing lost.
+    holds something only the remote store has. Literals are compared by value (servers store
+    integer subtypes or canonical forms of their own); a server that rewrites them in other ways
+    makes more graphs differ than were written: more is saved, nothing lost.
     """
     prefix = graph_namespace(base=base_iri)
     own = {graph_iri(name, base=base_iri) for name in _BUILD_GRAPH_NAMES}
@@ -245,7 +270,7 @@ def save_remote_graphs(
             continue
         current = repo.get_graph(name)
         replacement = new.get(name)
-        if len(current) and (replacement is None or not current.isomorphic(replacement)):
+        if len(current) and (replacement is None or not _same_content(current, replacement)):
             losing[str(name)] = current
     if not losing:
         return None

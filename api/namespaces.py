@@ -62,6 +62,24 @@ PREFIXES: dict[str, Namespace] = {
 }
 """Prefix → namespace, as bound by :func:`bind_prefixes` and used in SPARQL prologues."""
 
+DATA_SPACES: dict[str, str] = {
+    "actor": "actor/",
+    "theme": "theme/",
+    "topic": "topic/",
+    "q": "qualifier/",
+    "force": "force/",
+    "work": "work/",
+    "prog": "programme/",
+    "event": "event/",
+    "ln": "legal-nature/",
+    "cert": "certainty/",
+    "corr": "correspondence/",
+    "ctype": "correspondence-type/",
+}
+"""The prefixes of the data files (``docs/encoding-conventions.md``): prefix → path under
+``{base}id/`` of the reference vocabularies and correspondences."""
+
+
 # Graph names of the store.
 ONTOLOGY_GRAPH = "ontology"
 VOCABULARIES_GRAPH = "vocabularies"
@@ -87,6 +105,20 @@ def sparql_prologue() -> str:
 
 def _id_base(base: str) -> str:
     return (base if base.endswith(("/", "#")) else base + "/") + "id/"
+
+
+def data_prefixes(base: str = BASE_IRI) -> dict[str, Namespace]:
+    """The data prefixes (:data:`DATA_SPACES`) for data minted under ``base``."""
+    return {prefix: Namespace(_id_base(base) + space) for prefix, space in DATA_SPACES.items()}
+
+
+SPARQL_PREFIXES: dict[str, str] = {
+    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+    **{prefix: str(namespace) for prefix, namespace in data_prefixes().items()},
+}
+"""The prefixes predeclared for SPARQL queries and updates: the project's and the data's
+(``actor:``, ``theme:``, ``q:`` …, under the default base), so that a CURIE copied from a result
+works in a query."""
 
 
 def _check(value: str, pattern: re.Pattern[str], what: str) -> str:

@@ -739,4 +739,8 @@ def test_build_saves_remote_instrument_graphs_it_would_change(
     assert added in kept and len(kept) == len(edited)
     assert added not in repo.get_graph(instrument)  # the upload made it from data/ again
     assert "changed: test-decision.ttl" in (folders[0] / "README.txt").read_text()
+    # unchanged graphs are not saved, though the server stores xsd:positiveInteger as xsd:integer
+    third = build(store_path, settings)
+    assert not any("remote store" in note for note in third.notes)
+    assert len(list(store_path.parent.glob("remote-build-remote-graphs-*"))) == 1
     repo.close()

@@ -66,6 +66,24 @@ def test_query_by_get_post_form_and_post_direct(client: TestClient) -> None:
     assert _count(direct.json()) == n
 
 
+def test_data_prefixes_are_predeclared(client: TestClient) -> None:
+    """A compact IRI copied from a result (the editor shortens with these) works in a query."""
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ocsea:addressee actor:un-member-states ;"
+        " ocsea:theme ?t . ?t skos:inScheme ?x FILTER(?t != theme:cap-99) }"
+    )
+    answer = client.get(
+        "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 0
+    own = "PREFIX actor: <urn:x:> ASK { ?s ocsea:addressee actor:un-member-states }"
+    mine = client.get(
+        "/sparql", params={"query": own}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert mine.json()["boolean"] is False  # the query's own PREFIX wins
+
+
 def test_dataset_parameters(client: TestClient) -> None:
     inferred = "https://w3id.org/ocsea/id/graph/inferred"
     ontology = "https://w3id.org/ocsea/id/graph/ontology"

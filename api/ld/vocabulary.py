@@ -31,22 +31,9 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from api.namespaces import BASE_IRI, OCSEA, PREFIXES
+from api.namespaces import BASE_IRI, DATA_SPACES, OCSEA, PREFIXES
 
-DATA_NAMESPACES: dict[str, str] = {
-    "actor": "actor/",
-    "work": "work/",
-    "prog": "programme/",
-    "event": "event/",
-    "force": "force/",
-    "q": "qualifier/",
-    "theme": "theme/",
-    "topic": "topic/",
-    "ln": "legal-nature/",
-    "cert": "certainty/",
-    "corr": "correspondence/",
-    "ctype": "correspondence-type/",
-}
+DATA_NAMESPACES: dict[str, str] = DATA_SPACES
 """Prefix → path under ``{base}id/`` of the reference vocabularies (encoding conventions)."""
 
 EXTRA_PREFIXES: dict[str, str] = {

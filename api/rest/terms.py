@@ -36,30 +36,16 @@ from functools import cache
 
 from rdflib import Namespace, URIRef
 
-from api.namespaces import BASE_IRI, PREFIXES
+from api.namespaces import BASE_IRI, DATA_SPACES, PREFIXES, data_prefixes
 
-TERM_SPACES: dict[str, str] = {
-    "actor": "actor/",
-    "theme": "theme/",
-    "topic": "topic/",
-    "q": "qualifier/",
-    "force": "force/",
-    "work": "work/",
-    "prog": "programme/",
-    "event": "event/",
-    "ln": "legal-nature/",
-    "cert": "certainty/",
-    "corr": "correspondence/",
-    "ctype": "correspondence-type/",
-}
-"""The prefixes of the data files (``docs/encoding-conventions.md``) and where each lives under
-``{base}id/``, most specific first."""
+TERM_SPACES: dict[str, str] = DATA_SPACES
+"""The prefixes of the data files and where each lives under ``{base}id/``."""
 
 
 @cache
 def term_prefixes(base_iri: str = BASE_IRI) -> dict[str, Namespace]:
     """The data prefixes for data minted under ``base_iri`` (``OCSEA_BASE_IRI``)."""
-    return {prefix: Namespace(f"{base_iri}id/{space}") for prefix, space in TERM_SPACES.items()}
+    return data_prefixes(base_iri)
 
 
 @cache

@@ -30,8 +30,9 @@
   that is a 400. Updates see the store's own default graph (not the union), as SPARQL Update
   defines.
 
-The project's prefixes (:data:`api.namespaces.PREFIXES`) are predeclared for queries and updates;
-relative IRIs resolve against the endpoint's URL.
+The project's and the data's prefixes (:data:`api.namespaces.SPARQL_PREFIXES`: ``ocsea:``,
+``actor:``, ``theme:`` …) are predeclared for queries and updates; relative IRIs resolve against
+the endpoint's URL.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ Two families of calls:
   media type, for the ``/sparql`` endpoint (no Python loop over solutions).
 
 Queries see the union of the project's named graphs as their default graph unless they say
-``FROM``/``FROM NAMED`` or a protocol dataset is given. Project prefixes (:data:`PREFIXES`) are
-predeclared.
+``FROM``/``FROM NAMED`` or a protocol dataset is given. The project's and the data's prefixes
+(:data:`api.namespaces.SPARQL_PREFIXES`) are predeclared.
 
 **Parameters are bound, never pasted.** ``bindings`` maps variable names (without ``?``) to rdflib
 terms. The embedded store substitutes them in the parsed query (pyoxigraph ``substitutions``,

@@ -33,7 +33,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from api.namespaces import PREFIXES, bind_prefixes
+from api.namespaces import SPARQL_PREFIXES, bind_prefixes
 from api.sparql_lexer import has_keyword
 from api.store.base import (
     Bindings,
@@ -44,7 +44,7 @@ from api.store.base import (
     SelectResult,
 )
 
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+_PREFIXES = SPARQL_PREFIXES
 
 
 def to_rdflib(term: Any) -> Node:

@@ -18,8 +18,8 @@ How the remote store is made to behave like the embedded one:
   list of project graphs is cached for ``cache_seconds`` (2 s), refreshed at once after this
   repository's own writes: a graph created by another client is seen at most that late. A
   query's own ``FROM``/``FROM NAMED`` is sent as written (like any client of that server).
-- **prefixes**: the ``PREFIX`` prologue of :data:`api.namespaces.PREFIXES` (and ``BASE``) is put
-  before every query and update, on the same line as the text's first line so that line
+- **prefixes**: the ``PREFIX`` prologue of :data:`api.namespaces.SPARQL_PREFIXES` (and ``BASE``)
+  is put before every query and update, on the same line as the text's first line so that line
   numbers in the server's error messages stay right (Oxigraph's ``error at 1:N`` column is
   shifted back by the prologue's length). A query's own ``PREFIX`` wins (SPARQL lets a later
   declaration replace an earlier one).
@@ -99,7 +99,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from api.namespaces import GRAPH, PREFIXES, bind_prefixes
+from api.namespaces import GRAPH, SPARQL_PREFIXES, bind_prefixes
 from api.settings import RemoteEndpoint
 from api.sparql_lexer import first_keyword, has_keyword, tokens
 from api.store.base import (
@@ -147,7 +147,7 @@ class RowLimitError(RepositoryError):
 def sparql_prologue(base_iri: str | None = None) -> str:
     """``BASE`` and the project's ``PREFIX`` declarations on one line (no line break)."""
     parts = [f"BASE {ox.NamedNode(base_iri)}"] if base_iri else []
-    parts.extend(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
+    parts.extend(f"PREFIX {p}: <{ns}>" for p, ns in SPARQL_PREFIXES.items())
     return " ".join(parts) + " "
 
 
