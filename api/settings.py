@@ -20,8 +20,8 @@ repository), so commands work from any working directory. Environment variables 
   mounted as files). Setting both is an error;
 - ``OCSEA_MAX_UPLOAD_BYTES``: the largest request body accepted by ``POST /validate`` and the
   Graph Store Protocol (default 10 MiB; larger bodies get a 413 that states the limit);
-- ``OCSEA_MAX_RESULT_BYTES``: the largest answer the server sends (default 50 MiB; a larger one
-  is replaced by a 422 that says to add ``LIMIT``, see :mod:`api.middleware`);
+- ``OCSEA_MAX_RESULT_BYTES``: the largest ``/sparql`` answer (default 50 MiB; a larger one is
+  replaced by a 422 that says to add ``LIMIT``, see :mod:`api.middleware`);
 - ``OCSEA_RESPONSE_CACHE_MB``: memory for answers kept until the next write (default 32; 0 turns
   the cache off; the embedded store only, see :mod:`api.response_cache`);
 - ``OCSEA_SPARQL_ENDPOINT``: serve a remote SPARQL 1.1 server instead of the embedded store (its
