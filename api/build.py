@@ -53,12 +53,10 @@ from rdflib.term import Node
 
 from api.loading import LoadedSources, load_sources
 from api.namespaces import (
-    CORRESPONDENCES_GRAPH,
+    BUILD_GRAPH_NAMES,
     INFERRED_GRAPH,
     OCSEA,
-    ONTOLOGY_GRAPH,
     SHAPES_GRAPH,
-    VOCABULARIES_GRAPH,
     bind_prefixes,
     graph_iri,
     graph_namespace,
@@ -219,15 +217,6 @@ def _write_readme(folder: Path, lines: list[str]) -> None:
     (folder / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-_BUILD_GRAPH_NAMES = (
-    ONTOLOGY_GRAPH,
-    VOCABULARIES_GRAPH,
-    CORRESPONDENCES_GRAPH,
-    INFERRED_GRAPH,
-    SHAPES_GRAPH,
-)
-
-
 def _term_key(term: Node) -> object:
     """A literal by its value where it has one: a server that stores
     ``"5"^^xsd:positiveInteger`` as ``"5"^^xsd:integer`` (Oxigraph), or a literal in another
@@ -263,7 +252,7 @@ def save_remote_graphs(
     makes more graphs differ than were written: more is saved, nothing lost.
     """
     prefix = graph_namespace(base=base_iri)
-    own = {graph_iri(name, base=base_iri) for name in _BUILD_GRAPH_NAMES}
+    own = {graph_iri(name, base=base_iri) for name in BUILD_GRAPH_NAMES}
     losing: dict[str, Graph] = {}
     for name in repo.graphs():
         if not str(name).startswith(prefix) or name in own:

@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
@@ -86,6 +87,14 @@ VOCABULARIES_GRAPH = "vocabularies"
 CORRESPONDENCES_GRAPH = "correspondences"
 INFERRED_GRAPH = "inferred"
 SHAPES_GRAPH = "shapes"
+BUILD_GRAPH_NAMES = (
+    ONTOLOGY_GRAPH,
+    VOCABULARIES_GRAPH,
+    CORRESPONDENCES_GRAPH,
+    INFERRED_GRAPH,
+    SHAPES_GRAPH,
+)
+"""The graphs ``ocsea build`` makes (never written over HTTP); the others hold instruments."""
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")
@@ -103,19 +112,29 @@ def sparql_prologue() -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
-def _id_base(base: str) -> str:
+def id_namespace(base: str = BASE_IRI) -> str:
+    """Where the data's IRIs are minted under ``base``: ``{base}id/``."""
     return (base if base.endswith(("/", "#")) else base + "/") + "id/"
 
 
+@cache
 def data_prefixes(base: str = BASE_IRI) -> dict[str, Namespace]:
     """The data prefixes (:data:`DATA_SPACES`) for data minted under ``base``."""
-    return {prefix: Namespace(_id_base(base) + space) for prefix, space in DATA_SPACES.items()}
+    return {prefix: Namespace(id_namespace(base) + space) for prefix, space in DATA_SPACES.items()}
 
 
-SPARQL_PREFIXES: dict[str, str] = {
-    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
-    **{prefix: str(namespace) for prefix, namespace in data_prefixes().items()},
-}
+@cache
+def project_prefixes(base: str = BASE_IRI) -> dict[str, str]:
+    """The project's prefixes (:data:`PREFIXES`, ``id:`` and ``graph:`` under ``base``; the
+    ontology and shapes namespaces are fixed) and the data's (:func:`data_prefixes`)."""
+    rebased = {"id": id_namespace(base), "graph": id_namespace(base) + "graph/"}
+    return {
+        **{prefix: rebased.get(prefix, str(namespace)) for prefix, namespace in PREFIXES.items()},
+        **{prefix: str(namespace) for prefix, namespace in data_prefixes(base).items()},
+    }
+
+
+SPARQL_PREFIXES: dict[str, str] = project_prefixes()
 """The prefixes predeclared for SPARQL queries and updates: the project's and the data's
 (``actor:``, ``theme:``, ``q:`` …, under the default base), so that a CURIE copied from a result
 works in a query."""
@@ -129,7 +148,7 @@ def _check(value: str, pattern: re.Pattern[str], what: str) -> str:
 
 def instrument_iri(slug: str, *, base: str = BASE_IRI) -> URIRef:
     """The IRI of the instrument ``slug`` (letters, digits, ``.``, ``_``, ``-``)."""
-    return URIRef(_id_base(base) + _check(slug, _SLUG, "instrument slug"))
+    return URIRef(id_namespace(base) + _check(slug, _SLUG, "instrument slug"))
 
 
 def part_iri(slug: str, part: str, *, base: str = BASE_IRI) -> URIRef:
@@ -139,9 +158,9 @@ def part_iri(slug: str, part: str, *, base: str = BASE_IRI) -> URIRef:
 
 def graph_iri(name: str, *, base: str = BASE_IRI) -> URIRef:
     """The IRI of the store's named graph ``name`` (an instrument slug or a fixed graph name)."""
-    return URIRef(_id_base(base) + "graph/" + _check(name, _SLUG, "graph name"))
+    return URIRef(id_namespace(base) + "graph/" + _check(name, _SLUG, "graph name"))
 
 
 def graph_namespace(*, base: str = BASE_IRI) -> str:
     """The namespace of the store's named graphs (every project graph IRI starts with it)."""
-    return _id_base(base) + "graph/"
+    return id_namespace(base) + "graph/"

@@ -92,6 +92,7 @@ from rdflib.term import Node
 
 from api.namespaces import (
     BASE_IRI,
+    BUILD_GRAPH_NAMES,
     CORRESPONDENCES_GRAPH,
     INFERRED_GRAPH,
     OCSEA,
@@ -108,14 +109,16 @@ from api.store.oxigraph import OxigraphRepository, to_oxigraph, to_rdflib
 from api.validation import ResultItem, ShapesError, ValidationReport, locate, validate
 from api.write_log import record_writes
 
-BUILD_GRAPHS: dict[str, str] = {
+_MADE_FROM = {
     ONTOLOGY_GRAPH: "ontology/*.ttl",
     VOCABULARIES_GRAPH: "data/vocabularies/*.ttl",
     CORRESPONDENCES_GRAPH: "data/correspondences.ttl",
     INFERRED_GRAPH: "the reasoner's output over all sources",
     SHAPES_GRAPH: "shapes/*.ttl",
 }
-"""Graphs made by ``ocsea build``, and what each is made from."""
+BUILD_GRAPHS: dict[str, str] = {name: _MADE_FROM[name] for name in BUILD_GRAPH_NAMES}
+"""Graphs made by ``ocsea build`` (:data:`api.namespaces.BUILD_GRAPH_NAMES`), and what each is
+made from."""
 
 Triple = tuple[Node, Node, Node]
 

@@ -31,10 +31,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from api.namespaces import BASE_IRI, DATA_SPACES, OCSEA, PREFIXES
-
-DATA_NAMESPACES: dict[str, str] = DATA_SPACES
-"""Prefix → path under ``{base}id/`` of the reference vocabularies (encoding conventions)."""
+from api.namespaces import BASE_IRI, OCSEA, PREFIXES, project_prefixes
 
 EXTRA_PREFIXES: dict[str, str] = {
     "foaf": "http://xmlns.com/foaf/0.1/",
@@ -71,13 +68,7 @@ PLAIN = {"notation": SKOS.notation}
 
 def output_prefixes(base_iri: str = BASE_IRI) -> dict[str, str]:
     """Prefix → namespace for RDF output: project, data vocabularies and a few others."""
-    prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
-    id_base = base_iri + "id/"
-    prefixes["id"] = id_base
-    prefixes["graph"] = id_base + "graph/"
-    prefixes.update({name: id_base + path for name, path in DATA_NAMESPACES.items()})
-    prefixes.update(EXTRA_PREFIXES)
-    return prefixes
+    return {**project_prefixes(base_iri), **EXTRA_PREFIXES}
 
 
 def _compact(iri: URIRef) -> str:

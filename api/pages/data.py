@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from rdflib.term import URIRef
 
-from api.namespaces import INFERRED_GRAPH, graph_iri
+from api.namespaces import INFERRED_GRAPH, graph_iri, id_namespace
 from api.pages.highlight import Segment, anchor_of, first_text, provision_segments
 from api.rest import models as m
 from api.rest import queries as sparql
@@ -337,7 +337,7 @@ class SiteData:
     def context_href(self, iri: str) -> str | None:
         """Where a provision, statement or editorial note is shown on its instrument's page
         (``/id/{slug}#{part}``), else ``None``."""
-        id_base = self.context.base_iri + "id/"
+        id_base = id_namespace(self.context.base_iri)
         if not iri.startswith(id_base):
             return None
         slug, _, part = iri[len(id_base) :].partition("/")

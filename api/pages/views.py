@@ -19,6 +19,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from api.catalogue import Catalogue, CatalogueQuery, ParameterError, compact
+from api.namespaces import id_namespace, project_prefixes
 from api.pages.data import MAX_QUERY_LENGTH, SiteData
 from api.pages.i18n import pick
 from api.pages.rendering import (
@@ -29,7 +30,6 @@ from api.pages.rendering import (
 )
 from api.pages.svg import instrument_caption, matrix_svg, network_svg, serialise
 from api.rest.errors import RestError
-from api.rest.terms import all_prefixes
 from api.settings import Settings
 from api.sparql.engine import SparqlEngine
 from api.sparql.negotiation import ResultKind
@@ -429,6 +429,6 @@ def editor(
         query_text=text,
         message=message,
         vendor=vendor_available(),
-        prefixes=json.dumps(all_prefixes(base_iri), sort_keys=True),
-        base_iri=base_iri + "id/",
+        prefixes=json.dumps(project_prefixes(base_iri), sort_keys=True),
+        base_iri=id_namespace(base_iri),
     )

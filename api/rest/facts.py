@@ -29,8 +29,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from api.namespaces import BASE_IRI, OCSEA, bind_prefixes
-from api.rest.terms import term_prefixes
+from api.namespaces import BASE_IRI, OCSEA, bind_prefixes, data_prefixes
 from api.store.base import Repository
 
 _IRIREF = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
@@ -169,7 +168,7 @@ class Facts:
     def graph(self, subjects: Iterable[URIRef] | None = None) -> Graph:
         """The facts of ``subjects`` (default: all fetched) as RDF, with objects' labels."""
         graph = bind_prefixes(Graph(bind_namespaces="core"))
-        for prefix, namespace in term_prefixes(self.base_iri).items():
+        for prefix, namespace in data_prefixes(self.base_iri).items():
             graph.bind(prefix, namespace)
         chosen = self._triples if subjects is None else dict.fromkeys(subjects)
         for subject in chosen:

@@ -30,12 +30,13 @@ from functools import cache
 
 from rdflib import URIRef
 
-from api.namespaces import BASE_IRI, OCSEA
+from api.namespaces import BASE_IRI, OCSEA, data_prefixes
 
 
 def theme_schemes(base_iri: str = BASE_IRI) -> tuple[URIRef, URIRef]:
     """The two concept schemes of ``/api/themes``: the WeProtect backbone and the finer topics."""
-    return URIRef(f"{base_iri}id/theme/gsr"), URIRef(f"{base_iri}id/topic/scheme")
+    spaces = data_prefixes(base_iri)
+    return spaces["theme"]["gsr"], spaces["topic"]["scheme"]
 
 
 def _schemes(base_iri: str) -> str:

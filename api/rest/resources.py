@@ -33,7 +33,15 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 from rdflib.term import Node
 
-from api.namespaces import BASE_IRI, CITO, OCSEA, instrument_iri, part_iri
+from api.namespaces import (
+    BASE_IRI,
+    CITO,
+    OCSEA,
+    data_prefixes,
+    id_namespace,
+    instrument_iri,
+    part_iri,
+)
 from api.rest import models as m
 from api.rest import queries as sparql
 from api.rest.errors import BadRequest, NotFound, RestError
@@ -49,7 +57,6 @@ from api.rest.terms import (
     TermKind,
     candidates,
     curie,
-    term_prefixes,
 )
 from api.store.base import Repository
 
@@ -178,10 +185,10 @@ def _date_key(facts: Facts, instrument: URIRef) -> tuple[str, str]:
 def _api_link(ctx: Context, iri: URIRef) -> str | None:
     text = str(iri)
     for prefix, path in (("actor", "api/actors/"), ("theme", "api/themes/theme:")):
-        namespace = str(term_prefixes(ctx.base_iri)[prefix])
+        namespace = str(data_prefixes(ctx.base_iri)[prefix])
         if text.startswith(namespace):
             return ctx.api(path + text[len(namespace) :])
-    topics = str(term_prefixes(ctx.base_iri)["topic"])
+    topics = str(data_prefixes(ctx.base_iri)["topic"])
     if text.startswith(topics):
         return ctx.api("api/themes/topic:" + text[len(topics) :])
     return None
@@ -281,7 +288,7 @@ def resolve(
 def resolve_instrument(ctx: Context, value: str, error: type[RestError]) -> URIRef:
     """The instrument named by a slug (or its full IRI), else ``error`` listing the known ones."""
     text = value.strip()
-    id_base = ctx.base_iri + "id/"
+    id_base = id_namespace(ctx.base_iri)
     slug = text[len(id_base) :] if text.startswith(id_base) else text
     try:
         iri: URIRef | None = instrument_iri(slug, base=ctx.base_iri)

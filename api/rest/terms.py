@@ -5,8 +5,8 @@ spellings, so that users need not paste long IRIs:
 
 - a bare name in the parameter's own namespace: ``un-member-states`` (an actor), ``cap-6`` (a
   theme), ``domestic-law`` (a qualifier);
-- a compact IRI with one of the data prefixes (:data:`TERM_PREFIXES`): ``actor:un-member-states``,
-  ``topic:encryption``, ``q:consider``;
+- a compact IRI with one of the data prefixes (:func:`api.namespaces.data_prefixes`):
+  ``actor:un-member-states``, ``topic:encryption``, ``q:consider``;
 - a full IRI: ``https://w3id.org/ocsea/id/actor/un-member-states``.
 
 :func:`candidates` turns a spelling into the IRIs it may denote (a bare theme name may be a
@@ -32,38 +32,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from rdflib import Namespace, URIRef
 
-from api.namespaces import BASE_IRI, DATA_SPACES, PREFIXES, data_prefixes
-
-TERM_SPACES: dict[str, str] = DATA_SPACES
-"""The prefixes of the data files and where each lives under ``{base}id/``."""
-
-
-@cache
-def term_prefixes(base_iri: str = BASE_IRI) -> dict[str, Namespace]:
-    """The data prefixes for data minted under ``base_iri`` (``OCSEA_BASE_IRI``)."""
-    return data_prefixes(base_iri)
-
-
-@cache
-def all_prefixes(base_iri: str = BASE_IRI) -> dict[str, str]:
-    """Every prefix a user may write in a compact IRI: the data prefixes and the project's, with
-    ``id:`` and ``graph:`` under ``base_iri`` (the ontology and shapes namespaces are fixed)."""
-    rebased = {"id": f"{base_iri}id/", "graph": f"{base_iri}id/graph/"}
-    return {
-        **{prefix: str(ns) for prefix, ns in term_prefixes(base_iri).items()},
-        **{prefix: rebased.get(prefix, str(ns)) for prefix, ns in PREFIXES.items()},
-    }
-
-
-TERM_PREFIXES: dict[str, Namespace] = term_prefixes()
-"""The data prefixes under the default base IRI."""
-
-ALL_PREFIXES: dict[str, str] = all_prefixes()
-"""Every prefix a user may write, under the default base IRI."""
+from api.namespaces import BASE_IRI, data_prefixes, project_prefixes
 
 MAX_IDENTIFIER_LENGTH = 500
 
@@ -97,7 +69,7 @@ class TermKind:
     name: str
     """Singular, for messages: ``actor``, ``theme``."""
     prefixes: tuple[str, ...]
-    """The data prefixes (:data:`TERM_SPACES`) where a bare name is looked for, in order."""
+    """The data prefixes (:data:`api.namespaces.DATA_SPACES`) where a bare name is looked for."""
     listing: str
     """The API path that lists the known values, for hints in messages."""
     fixed: tuple[Namespace, ...] = ()
@@ -105,7 +77,7 @@ class TermKind:
 
     def namespaces(self, base_iri: str = BASE_IRI) -> tuple[Namespace, ...]:
         """Where a bare name is looked for under ``base_iri``, in order."""
-        spaces = term_prefixes(base_iri)
+        spaces = data_prefixes(base_iri)
         return (*(spaces[prefix] for prefix in self.prefixes), *self.fixed)
 
 
@@ -134,7 +106,7 @@ def candidates(value: str, kind: TermKind, base_iri: str = BASE_IRI) -> list[URI
         )
     if _NAME.fullmatch(text):
         return [URIRef(namespace + text) for namespace in kind.namespaces(base_iri)]
-    prefixes = all_prefixes(base_iri)
+    prefixes = project_prefixes(base_iri)
     prefix, colon, local = text.partition(":")
     if colon and prefix in prefixes and not local.startswith("//"):
         if not (local == "" or _LOCAL.fullmatch(local)):
@@ -154,7 +126,7 @@ def curie(iri: str, base_iri: str = BASE_IRI) -> str:
     """``prefix:local`` for an IRI in a known namespace under ``base_iri`` (else the IRI)."""
     best = ""
     best_prefix = ""
-    for prefix, namespace in all_prefixes(base_iri).items():
+    for prefix, namespace in project_prefixes(base_iri).items():
         if iri.startswith(namespace) and len(namespace) > len(best):
             local = iri[len(namespace) :]
             if _NAME.fullmatch(local):
